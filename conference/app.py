@@ -1,0 +1,113 @@
+"""The application factory: Starlette pages and the socket.io server in one ASGI app."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import socketio
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from conference.auth.sessions import SessionCodec
+from conference.capabilities import CAPABILITIES
+from conference.events.loader import load_event
+from conference.realtime.dispatch import Dispatcher
+from conference.realtime.publish import Publisher
+from conference.realtime.server import Realtime, create_sio
+from conference.services import Services
+from conference.settings import Settings
+from conference.state import create_room_state
+from conference.storage.db import Database
+from conference.web.i18n import I18n
+from conference.web.routes import page_routes
+from conference.web.templating import Pages
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = [
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"SAMEORIGIN"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: https:; "
+        b"connect-src 'self' https:; frame-src https://www.youtube-nocookie.com "
+        b"https://player.vimeo.com; style-src 'self'; script-src 'self'; object-src 'none'; "
+        b"base-uri 'none'; frame-ancestors 'self'",
+    ),
+]
+
+
+class SecurityHeaders:
+    """No third-party scripts or frames unless named here; no referrer leaks of join links."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: dict[str, object]) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))  # type: ignore[call-overload]
+                headers.extend(SECURITY_HEADERS)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def build_services(settings: Settings) -> Services:
+    sio = create_sio(settings)
+    return Services(
+        settings=settings,
+        event=load_event(settings.event_file),
+        db=Database(settings.database_url),
+        state=create_room_state(settings),
+        sio=sio,
+        publisher=Publisher(sio),
+        sessions=SessionCodec(settings.secret()),
+        i18n=I18n(),
+    )
+
+
+def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
+    """The whole server as one ASGI app; storage and room state open in its lifespan."""
+    services = build_services(settings or Settings())
+    dispatcher = Dispatcher(services, [c.router for c in CAPABILITIES.values()])
+    realtime = Realtime(services, dispatcher)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await services.state.start()
+        services.publisher.start()
+        realtime.start()
+        tasks = [
+            asyncio.create_task(c.background(services), name=f"{name}-background")
+            for name, c in CAPABILITIES.items()
+            if c.background is not None
+        ]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await realtime.close()
+            await services.publisher.close()
+            await services.state.close()
+            await services.db.close()
+
+    starlette = Starlette(
+        routes=page_routes(services, Pages(services.i18n)),
+        middleware=[Middleware(SecurityHeaders)],
+        lifespan=lifespan,
+    )
+    starlette.state.services = services
+    return socketio.ASGIApp(services.sio, other_asgi_app=starlette, socketio_path="socket.io")

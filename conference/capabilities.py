@@ -1,0 +1,22 @@
+"""Every realtime capability of the app, in one table: a newcomer sees the whole app here."""
+
+from __future__ import annotations
+
+from conference.agenda.handlers import capability as agenda
+from conference.announcements.handlers import capability as announcements
+from conference.chat.handlers import capability as chat
+from conference.events.handlers import capability as event
+from conference.moderation.handlers import capability as moderation
+from conference.reactions.handlers import capability as reactions
+from conference.realtime.capability import Capability
+from conference.rooms.handlers import capability as rooms
+
+CAPABILITIES: dict[str, Capability] = {
+    "me": rooms,  # room:join / room:leave / room:sync, and who am I
+    "event": event,  # current agenda item, announcement, phase
+    "agenda": agenda,  # agenda:set
+    "announcements": announcements,  # announce:post / announce:clear
+    "chat": chat,  # chat:send / chat:delete
+    "reactions": reactions,  # reaction:send, aggregated once a second
+    "moderation": moderation,  # person:mute / person:remove / presence:list
+}

@@ -1,0 +1,36 @@
+"""What handlers and pages share: settings, the event, storage, room state and broadcasting."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import socketio
+
+from conference.auth.sessions import SessionCodec
+from conference.events.model import Event
+from conference.realtime.publish import Publisher
+from conference.settings import Settings
+from conference.state.base import RoomState
+from conference.storage.db import Database
+from conference.web.i18n import I18n
+
+if TYPE_CHECKING:
+    from conference.realtime.dispatch import Connection
+
+
+@dataclass
+class Services:
+    settings: Settings
+    event: Event
+    db: Database
+    state: RoomState
+    sio: socketio.AsyncServer
+    publisher: Publisher
+    sessions: SessionCodec
+    i18n: I18n
+    process_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    # this process's socket.io connections by sid, and rooms whose presence changed
+    connections: dict[str, Connection] = field(default_factory=dict)
+    dirty_rooms: set[str] = field(default_factory=set)
