@@ -1,1 +1,5 @@
-pytest_plugins = ["tests.fixtures.redis_server", "tests.fixtures.live_server"]
+pytest_plugins = [
+    "tests.fixtures.redis_server",
+    "tests.fixtures.live_server",
+    "tests.fixtures.browser",
+]
