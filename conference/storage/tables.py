@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData(
@@ -15,7 +17,7 @@ metadata = sa.MetaData(
 )
 
 
-def _now() -> sa.Column[sa.DateTime]:
+def _now() -> sa.Column[dt.datetime]:
     return sa.Column("created_at", sa.DateTime(timezone=True), nullable=False)
 
 
@@ -85,4 +87,77 @@ chat_messages = sa.Table(
     _now(),
     sa.UniqueConstraint("person_id", "client_id", name="uq_chat_messages_client"),
     sa.Index("ix_chat_messages_room", "event_id", "room", "seq"),
+)
+
+polls = sa.Table(
+    "polls",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("event_id", sa.String(64), nullable=False),
+    sa.Column("room", sa.String(64), nullable=False),
+    sa.Column("key", sa.String(64), nullable=True),  # the prepared poll's id in the event file
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("options", sa.JSON, nullable=False),
+    sa.Column("settings", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, server_default="draft"),
+    sa.Column("revealed", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("opened_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("closes_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+    _now(),
+    sa.UniqueConstraint("event_id", "key", name="uq_polls_event_key"),
+    sa.Index("ix_polls_room", "event_id", "room"),
+)
+
+poll_votes = sa.Table(
+    "poll_votes",
+    metadata,
+    sa.Column("poll_id", sa.String(32), sa.ForeignKey("polls.id"), primary_key=True),
+    sa.Column("person_id", sa.String(32), sa.ForeignKey("people.id"), primary_key=True),
+    sa.Column("answer", sa.JSON, nullable=False),
+    sa.Column("shown", sa.Boolean, nullable=False, server_default=sa.false()),  # open text
+    _now(),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# one row per counted value of a vote (an option id, a normalised word, a rating): tallies are
+# a GROUP BY over these rows, exact however many processes write
+poll_answers = sa.Table(
+    "poll_answers",
+    metadata,
+    sa.Column("poll_id", sa.String(32), primary_key=True),
+    sa.Column("person_id", sa.String(32), primary_key=True),
+    sa.Column("value", sa.String(80), primary_key=True),
+    sa.ForeignKeyConstraint(
+        ["poll_id", "person_id"],
+        ["poll_votes.poll_id", "poll_votes.person_id"],
+        name="fk_poll_answers_vote",
+        ondelete="CASCADE",
+    ),
+)
+
+questions = sa.Table(
+    "questions",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("event_id", sa.String(64), nullable=False),
+    sa.Column("room", sa.String(64), nullable=False),
+    sa.Column("person_id", sa.String(32), sa.ForeignKey("people.id"), nullable=False),
+    sa.Column("anonymous", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("pinned", sa.Boolean, nullable=False, server_default=sa.false()),
+    _now(),
+    sa.Column("edited_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Index("ix_questions_room", "event_id", "room"),
+)
+
+question_votes = sa.Table(
+    "question_votes",
+    metadata,
+    sa.Column("question_id", sa.String(32), sa.ForeignKey("questions.id"), primary_key=True),
+    sa.Column("person_id", sa.String(32), sa.ForeignKey("people.id"), primary_key=True),
+    _now(),
 )
