@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import socketio
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from conference.auth.sessions import SessionCodec
 from conference.capabilities import CAPABILITIES
@@ -53,9 +53,9 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
-        async def with_headers(message: dict[str, object]) -> None:
+        async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))  # type: ignore[call-overload]
+                headers = list(message.get("headers", []))
                 headers.extend(SECURITY_HEADERS)
                 message["headers"] = headers
             await send(message)

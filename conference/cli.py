@@ -105,15 +105,22 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     def common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--config", help="event file (default: CONFERENCE_EVENT_FILE or config/event.toml)")
+        sub.add_argument(
+            "--config", help="event file (default: CONFERENCE_EVENT_FILE or config/event.toml)"
+        )
         sub.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
 
-    for name, help_text in (("serve", "serve the event"), ("demo", "serve the built-in demo event and print links")):
+    for name, help_text in (
+        ("serve", "serve the event"),
+        ("demo", "serve the built-in demo event and print links"),
+    ):
         sub = commands.add_parser(name, help=help_text)
         common(sub)
         sub.add_argument("--host", default=DEFAULT_HOST)
         sub.add_argument("--port", type=int, default=DEFAULT_PORT)
-        sub.add_argument("--no-migrate", action="store_true", help="do not upgrade the schema first")
+        sub.add_argument(
+            "--no-migrate", action="store_true", help="do not upgrade the schema first"
+        )
         sub.set_defaults(func=cmd_serve, demo=name == "demo")
 
     sub = commands.add_parser("migrate", help="create or upgrade the database schema")
@@ -122,11 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = commands.add_parser("links", help="issue join links for a role")
     common(sub)
-    sub.add_argument("--role", choices=["participant", "moderator", "facilitator"], default="participant")
+    sub.add_argument(
+        "--role", choices=["participant", "moderator", "facilitator"], default="participant"
+    )
     sub.add_argument("--room", help="the workshop a facilitator runs")
     sub.add_argument("--count", type=int, default=1)
     sub.add_argument("--name", help="name of the person (default: a numbered placeholder)")
-    sub.add_argument("--host", default=DEFAULT_HOST, help="host used in the links without CONFERENCE_PUBLIC_URL")
+    sub.add_argument(
+        "--host", default=DEFAULT_HOST, help="host used in the links without CONFERENCE_PUBLIC_URL"
+    )
     sub.add_argument("--port", type=int, default=DEFAULT_PORT)
     sub.set_defaults(func=cmd_links)
     return parser

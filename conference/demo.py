@@ -28,8 +28,12 @@ async def prepare_demo(settings: Settings, base_url: str) -> str:
     ]
     try:
         async with db.write() as conn:
-            moderator = await find_or_create(conn, event, "Moderation", Role.MODERATOR, None, "demo")
-            lines.append(f"  Moderator:       {join_url(base_url, await issue_token(conn, moderator.id))}")
+            moderator = await find_or_create(
+                conn, event, "Moderation", Role.MODERATOR, None, "demo"
+            )
+            lines.append(
+                f"  Moderator:       {join_url(base_url, await issue_token(conn, moderator.id))}"
+            )
             for workshop in event.workshops:
                 facilitator = await find_or_create(
                     conn, event, f"Moderation {workshop.id}", Role.FACILITATOR, workshop.id, "demo"

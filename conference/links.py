@@ -37,7 +37,13 @@ def check_role(event: Event, role: str, room: str | None) -> Role:
 
 
 async def find_or_create(
-    conn: AsyncConnection, event: Event, name: str, role: Role, room: str | None, source: str, organisation: str = ""
+    conn: AsyncConnection,
+    event: Event,
+    name: str,
+    role: Role,
+    room: str | None,
+    source: str,
+    organisation: str = "",
 ) -> Person:
     """The person of this name, role, room and source, created the first time."""
     query = people.select().where(
@@ -52,7 +58,13 @@ async def find_or_create(
     if row is not None:
         return Person.from_row(row)
     return await create_person(
-        conn, event_id=event.id, name=name, organisation=organisation, role=role, room=room, source=source
+        conn,
+        event_id=event.id,
+        name=name,
+        organisation=organisation,
+        role=role,
+        room=room,
+        source=source,
     )
 
 
@@ -78,7 +90,9 @@ async def issue_links(
                 token = await issue_token(conn, person.id)
                 lines.append(f"{label}\t{join_url(base_url, token)}")
     except sa.exc.OperationalError as exc:
-        raise ConfigError(f"database {settings.database_url}: {exc.orig} (run `conference migrate` first?)") from None
+        raise ConfigError(
+            f"database {settings.database_url}: {exc.orig} (run `conference migrate` first?)"
+        ) from None
     finally:
         await db.close()
     return lines

@@ -53,7 +53,7 @@ class Settings(BaseSettings):
         return None if value == "" else value
 
     def secret(self) -> str:
-        """The signing secret: required in production, generated once and kept under var/ in the demo."""
+        """The signing secret: required in production; in the demo generated once, kept in var/."""
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
         if self.mode == "production":

@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parents[1]
 EVENT = (ROOT / "config" / "event.toml").read_text(encoding="utf-8")
 
 
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "conference", *args],
         capture_output=True,
@@ -38,11 +40,17 @@ def env(tmp_path: Path) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (('end = 15:00:00', 'end = 09:00:00'), "the event ends before it starts"),
-        (('timezone = "Europe/Berlin"', 'timezone = "Mars/Olympus"'), "timezone: unknown time zone 'Mars/Olympus'"),
-        (('capacity = 200', 'capacity = -5'), "registration.capacity: Input should be greater than or equal to 1"),
+        (("end = 15:00:00", "end = 09:00:00"), "the event ends before it starts"),
+        (
+            ('timezone = "Europe/Berlin"', 'timezone = "Mars/Olympus"'),
+            "timezone: unknown time zone 'Mars/Olympus'",
+        ),
+        (
+            ("capacity = 200", "capacity = -5"),
+            "registration.capacity: Input should be greater than or equal to 1",
+        ),
         (('kind = "rating"', 'kind = "poll"'), "polls[1].kind"),
-        (('start = 13:45:00', 'start = 14:50:00'), "agenda[5]: agenda item 'workshops' ends"),
+        (("start = 13:45:00", "start = 14:50:00"), "agenda[5]: agenda item 'workshops' ends"),
         (('id = "kickoff"', 'id = "Kick Off!"'), "id: String should match pattern"),
     ],
 )
@@ -117,7 +125,9 @@ def test_links_are_issued_for_every_role(env: dict[str, str]) -> None:
         (("--count", "0"), "--count: between 1 and 1000"),
     ],
 )
-def test_bad_link_requests_are_refused(env: dict[str, str], args: tuple[str, ...], expected: str) -> None:
+def test_bad_link_requests_are_refused(
+    env: dict[str, str], args: tuple[str, ...], expected: str
+) -> None:
     assert run("migrate", env=env).returncode == 0
     result = run("links", *args, env=env)
     assert result.returncode == 2

@@ -25,6 +25,7 @@ class AgendaSet(Payload):
 async def set_current(ctx: Context, payload: AgendaSet) -> dict[str, Any]:
     """Set the current item by id, or step forward/back with `step` (+1/-1)."""
     ids = [item.id for item in ctx.services.event.agenda]
+    item: str | None
     async with ctx.services.db.write() as conn:
         if payload.step is not None:
             current = (await state_store.get_all(conn, ctx.event_id)).get("current_item")

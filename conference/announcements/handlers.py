@@ -24,7 +24,11 @@ async def _publish(ctx: Context, announcement: dict[str, Any] | None) -> dict[st
     async with ctx.services.db.write() as conn:
         await state_store.put(conn, ctx.event_id, "announcement", announcement)
         entry = await room_log.append(
-            conn, ctx.event_id, room_log.EVENT_STREAM, "announce:current", {"announcement": announcement}
+            conn,
+            ctx.event_id,
+            room_log.EVENT_STREAM,
+            "announce:current",
+            {"announcement": announcement},
         )
     ctx.services.publisher.send(entry, audiences.event(ctx.event_id))
     ctx.services.publisher.send(entry, audiences.presenters(ctx.event_id))

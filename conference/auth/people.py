@@ -60,7 +60,12 @@ class Person:
 
     def public(self) -> dict[str, str]:
         """What other people of the event may see."""
-        return {"id": self.id, "name": self.name, "organisation": self.organisation, "role": self.role}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "organisation": self.organisation,
+            "role": self.role,
+        }
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -185,7 +190,5 @@ async def set_muted(conn: AsyncConnection, person_id: str, muted: bool) -> None:
 
 async def remove_person(conn: AsyncConnection, person_id: str) -> None:
     """Removed people lose every link and cannot rejoin."""
-    await conn.execute(
-        people.update().where(people.c.id == person_id).values(removed_at=utcnow())
-    )
+    await conn.execute(people.update().where(people.c.id == person_id).values(removed_at=utcnow()))
     await revoke_tokens(conn, person_id)

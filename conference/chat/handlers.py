@@ -92,7 +92,10 @@ async def delete(ctx: Context, payload: ChatDelete) -> dict[str, Any]:
 
 
 async def _snapshot(ctx: Context, conn: AsyncConnection, room: str) -> dict[str, Any]:
-    return {"messages": await store.recent(conn, ctx.event_id, room, HISTORY), "max_length": MAX_LENGTH}
+    return {
+        "messages": await store.recent(conn, ctx.event_id, room, HISTORY),
+        "max_length": MAX_LENGTH,
+    }
 
 
 capability = Capability("chat", router, _snapshot)

@@ -43,7 +43,9 @@ def _select() -> sa.Select[Any]:
     return sa.select(*_COLUMNS).join(people, people.c.id == chat_messages.c.person_id)
 
 
-async def by_client_id(conn: AsyncConnection, person_id: str, client_id: str) -> dict[str, Any] | None:
+async def by_client_id(
+    conn: AsyncConnection, person_id: str, client_id: str
+) -> dict[str, Any] | None:
     query = _select().where(
         chat_messages.c.person_id == person_id, chat_messages.c.client_id == client_id
     )
@@ -58,7 +60,9 @@ async def get(conn: AsyncConnection, event_id: str, message_id: str) -> Any:
     return (await conn.execute(query)).first()
 
 
-async def recent(conn: AsyncConnection, event_id: str, room: str, limit: int) -> list[dict[str, Any]]:
+async def recent(
+    conn: AsyncConnection, event_id: str, room: str, limit: int
+) -> list[dict[str, Any]]:
     query = (
         _select()
         .where(

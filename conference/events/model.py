@@ -6,7 +6,14 @@ import datetime as dt
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -55,7 +62,9 @@ class AgendaItem(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> AgendaItem:
         if self.end <= self.start:
-            raise ValueError(f"agenda item {self.id!r} ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(
+                f"agenda item {self.id!r} ends ({self.end}) before it starts ({self.start})"
+            )
         return self
 
 
@@ -97,7 +106,9 @@ class PreparedPoll(Strict):
         if self.kind in ("single", "multiple") and len(self.options) < 2:
             raise ValueError(f"poll {self.id!r} of kind {self.kind!r} needs at least two options")
         if self.kind == "rating" and not self.scale_min < self.scale_max <= self.scale_min + 10:
-            raise ValueError(f"poll {self.id!r}: scale_min must be below scale_max (at most 11 steps)")
+            raise ValueError(
+                f"poll {self.id!r}: scale_min must be below scale_max (at most 11 steps)"
+            )
         return self
 
 
@@ -134,7 +145,11 @@ class Event(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Event:
-        for name, items in (("agenda", self.agenda), ("workshops", self.workshops), ("polls", self.polls)):
+        for name, items in (
+            ("agenda", self.agenda),
+            ("workshops", self.workshops),
+            ("polls", self.polls),
+        ):
             ids = [item.id for item in items]
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:

@@ -12,7 +12,9 @@ from conference.storage.tables import event_state
 
 
 async def get_all(conn: AsyncConnection, event_id: str) -> dict[str, Any]:
-    query = sa.select(event_state.c.key, event_state.c.value).where(event_state.c.event_id == event_id)
+    query = sa.select(event_state.c.key, event_state.c.value).where(
+        event_state.c.event_id == event_id
+    )
     return {row.key: row.value for row in await conn.execute(query)}
 
 

@@ -43,7 +43,9 @@ async def mute(ctx: Context, payload: PersonMute) -> dict[str, Any]:
         person = await _target(ctx, conn, payload.person_id)
         await people_store.set_muted(conn, person.id, payload.muted)
     notice = {"person_id": person.id, "muted": payload.muted}
-    ctx.services.publisher.send_volatile("person:muted", notice, audiences.person(ctx.event_id, person.id))
+    ctx.services.publisher.send_volatile(
+        "person:muted", notice, audiences.person(ctx.event_id, person.id)
+    )
     ctx.services.publisher.send_volatile("person:muted", notice, audiences.moderators(ctx.event_id))
     return notice
 
@@ -55,7 +57,9 @@ async def remove(ctx: Context, payload: PersonRef) -> dict[str, Any]:
     async with services.db.write() as conn:
         person = await _target(ctx, conn, payload.person_id)
         await people_store.remove_person(conn, person.id)
-    services.publisher.send_volatile("session:ended", {"reason": "removed"}, audiences.person(ctx.event_id, person.id))
+    services.publisher.send_volatile(
+        "session:ended", {"reason": "removed"}, audiences.person(ctx.event_id, person.id)
+    )
     await services.publisher.flush()
     sids = {sid for sid, c in services.connections.items() if c.person.id == person.id}
     for room in services.event.rooms():

@@ -42,12 +42,16 @@ async def broadcast_aggregates(services: Services) -> None:
         await asyncio.sleep(TICK_SECONDS)
         for room in services.event.rooms():
             with contextlib.suppress(Exception):
-                if not await services.state.claim(f"reactions-tick:{room}", services.process_id, TICK_SECONDS * 0.9):
+                if not await services.state.claim(
+                    f"reactions-tick:{room}", services.process_id, TICK_SECONDS * 0.9
+                ):
                     continue
                 counts = await services.state.pop_counters(_counter(room))
                 if counts:
                     services.publisher.send_volatile(
-                        "reaction:burst", {"room": room, "counts": counts}, audiences.room(event_id, room)
+                        "reaction:burst",
+                        {"room": room, "counts": counts},
+                        audiences.room(event_id, room),
                     )
 
 

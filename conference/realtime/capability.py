@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from conference.services import Services
 
 Snapshot = Callable[["Context", AsyncConnection, str], Awaitable[Any]]
-Background = Callable[["Services"], Awaitable[None]]
+Background = Callable[["Services"], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -153,11 +153,15 @@ class Dispatcher:
         locale = connection.locale if connection else "de"
         return self.services.i18n.gettext(locale, text)
 
-    async def dispatch(self, connection: Connection | None, event: str, data: Any) -> dict[str, Any]:
+    async def dispatch(
+        self, connection: Connection | None, event: str, data: Any
+    ) -> dict[str, Any]:
         try:
             return ok(await self._dispatch(connection, event, data))
         except Refused as exc:
-            return refusal(exc.code, self.translate(connection, exc.code, exc.message), **exc.details)
+            return refusal(
+                exc.code, self.translate(connection, exc.code, exc.message), **exc.details
+            )
         except Exception:
             log.exception("handler for %s failed", event)
             return refusal("server.error", self.translate(connection, "server.error", None))
@@ -175,7 +179,9 @@ class Dispatcher:
         try:
             payload = route.payload.model_validate({} if data is None else data)
         except ValidationError as exc:
-            fields = sorted({".".join(str(p) for p in err["loc"]) or "(payload)" for err in exc.errors()})
+            fields = sorted(
+                {".".join(str(p) for p in err["loc"]) or "(payload)" for err in exc.errors()}
+            )
             raise Refused("payload.invalid", fields=fields) from None
         room = getattr(payload, "room", None)
         person = connection.person

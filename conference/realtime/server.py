@@ -11,7 +11,7 @@ from typing import Any
 import socketio
 from socketio.exceptions import ConnectionRefusedError as Refuse
 
-from conference.auth.people import Person, person_for_token_hash, hash_token
+from conference.auth.people import Person, hash_token, person_for_token_hash
 from conference.auth.sessions import COOKIE_NAME
 from conference.realtime import audiences
 from conference.realtime.dispatch import Connection, Dispatcher, TokenBucket
@@ -142,7 +142,9 @@ class Realtime:
             for connection in list(self.services.connections.values()):
                 for room in list(connection.rooms):
                     with contextlib.suppress(Exception):
-                        await self.services.state.presence_refresh(room, connection.person.id, connection.sid)
+                        await self.services.state.presence_refresh(
+                            room, connection.person.id, connection.sid
+                        )
 
     async def _presence_broadcasts(self) -> None:
         """Presence counts are coalesced: at most one broadcast per room and second."""
@@ -158,5 +160,9 @@ class Realtime:
                     log.exception("presence count of %s failed", room)
                     continue
                 data = {"room": room, "count": count}
-                self.services.publisher.send_volatile("room:presence", data, audiences.room(event_id, room))
-                self.services.publisher.send_volatile("room:presence", data, audiences.moderators(event_id))
+                self.services.publisher.send_volatile(
+                    "room:presence", data, audiences.room(event_id, room)
+                )
+                self.services.publisher.send_volatile(
+                    "room:presence", data, audiences.moderators(event_id)
+                )

@@ -60,7 +60,9 @@ async def join(ctx: Context, payload: RoomRef) -> dict[str, Any]:
         # applied idempotently by the client
         snapshot["seq"] = {
             room: await room_log.last_seq(conn, ctx.event_id, room),
-            room_log.EVENT_STREAM: await room_log.last_seq(conn, ctx.event_id, room_log.EVENT_STREAM),
+            room_log.EVENT_STREAM: await room_log.last_seq(
+                conn, ctx.event_id, room_log.EVENT_STREAM
+            ),
         }
         for capability in CAPABILITIES.values():
             if capability.snapshot is not None:
@@ -86,7 +88,9 @@ async def sync(ctx: Context, payload: RoomSync) -> dict[str, Any]:
     if payload.room != room_log.EVENT_STREAM:
         ctx.require_joined(payload.room)
     async with ctx.services.db.read() as conn:
-        entries = await room_log.since(conn, ctx.event_id, payload.room, payload.after, SYNC_LIMIT + 1)
+        entries = await room_log.since(
+            conn, ctx.event_id, payload.room, payload.after, SYNC_LIMIT + 1
+        )
     return {
         "room": payload.room,
         "entries": [{"type": e.type, **e.payload()} for e in entries[:SYNC_LIMIT]],

@@ -6,6 +6,7 @@ Everything kept here is either rebuilt from durable records or expires, so losin
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, Protocol
 
 JSON = Any
@@ -60,5 +61,5 @@ class RoomState(Protocol):
     async def claim(self, key: str, owner: str, ttl: float) -> bool:
         """Take the lease `key` for `ttl` seconds unless another owner holds it."""
 
-    async def presence_sids(self, room: str, person_id: str) -> set[str]:
+    async def presence_sids(self, room: str, person_id: str) -> builtins.set[str]:
         """The live connection ids of one person in `room` (to end them on removal)."""

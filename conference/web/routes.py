@@ -25,7 +25,9 @@ def page_routes(services: Services, pages: Pages) -> list[Route | Mount]:
         return dt.datetime.now(event.zone)
 
     async def home(request: Request) -> Response:
-        return pages.render(request, "event.html", event=event, person=await current_person(services, request))
+        return pages.render(
+            request, "event.html", event=event, person=await current_person(services, request)
+        )
 
     async def healthz(request: Request) -> Response:
         database = await services.db.ping()
@@ -33,7 +35,10 @@ def page_routes(services: Services, pages: Pages) -> list[Route | Mount]:
         body = {
             "status": "ok" if database and state else "down",
             "database": "up" if database else "down",
-            "room_state": {"backend": backend_name(services.settings), "status": "up" if state else "down"},
+            "room_state": {
+                "backend": backend_name(services.settings),
+                "status": "up" if state else "down",
+            },
         }
         return JSONResponse(body, status_code=200 if database and state else 503)
 
@@ -43,7 +48,9 @@ def page_routes(services: Services, pages: Pages) -> list[Route | Mount]:
         async with services.db.read() as conn:
             person = await person_for_token_hash(conn, event.id, token_hash)
         if person is None:
-            return pages.render(request, "message.html", kind="join_invalid", status_code=404, event=event)
+            return pages.render(
+                request, "message.html", kind="join_invalid", status_code=404, event=event
+            )
         response = RedirectResponse(landing(person.role, person.room), status_code=303)
         response.set_cookie(
             COOKIE_NAME,
@@ -58,15 +65,21 @@ def page_routes(services: Services, pages: Pages) -> list[Route | Mount]:
     async def plenary(request: Request) -> Response:
         person = await current_person(services, request)
         if person is None:
-            return pages.render(request, "message.html", kind="join_required", status_code=401, event=event)
+            return pages.render(
+                request, "message.html", kind="join_required", status_code=401, event=event
+            )
         return pages.render(request, "plenary.html", event=event, person=person, now=now())
 
     async def moderator(request: Request) -> Response:
         person = await current_person(services, request)
         if person is None:
-            return pages.render(request, "message.html", kind="join_required", status_code=401, event=event)
+            return pages.render(
+                request, "message.html", kind="join_required", status_code=401, event=event
+            )
         if not is_moderator(person.role):
-            return pages.render(request, "message.html", kind="forbidden", status_code=403, event=event)
+            return pages.render(
+                request, "message.html", kind="forbidden", status_code=403, event=event
+            )
         return pages.render(request, "moderator.html", event=event, person=person, now=now())
 
     async def leave(request: Request) -> Response:

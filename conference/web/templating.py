@@ -48,7 +48,9 @@ class Pages:
 
         def page_data(data: Any) -> Markup:
             """JSON for the page's script, safe inside <script type="application/json">."""
-            text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+            text = (
+                json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+            )
             return Markup(text.replace("&", "\\u0026"))
 
         html = self.env.get_template(template).render(

@@ -12,7 +12,9 @@ async def test_the_event_page_shows_the_programme_in_german_and_switches_to_engl
     memory_server: LiveServer, page: Page
 ) -> None:
     await page.goto(memory_server.url + "/")
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Zusammenwachsen – für Stabilität und Zukunft!")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Zusammenwachsen – für Stabilität und Zukunft!"
+    )
     await expect(page.locator("html")).to_have_attribute("lang", "de")
     await expect(page.get_by_role("heading", name="Programm")).to_be_visible()
     await expect(page.locator(".agenda-item").first).to_contain_text("10:00")

@@ -33,7 +33,9 @@ async def test_a_malformed_payload_is_refused_with_the_fields(live: LiveServer, 
 
 async def test_an_oversized_payload_is_refused(live: LiveServer, connect) -> None:
     client = await _participant(live, connect)
-    ack = await client.call("chat:send", {"room": "plenary", "body": "x" * 100_000, "client_id": "abcdefgh"})
+    ack = await client.call(
+        "chat:send", {"room": "plenary", "body": "x" * 100_000, "client_id": "abcdefgh"}
+    )
     assert ack["error"]["code"] == "payload.too_large"
     # the connection survives a refusal
     assert (await client.call("room:join", {"room": "plenary"}))["ok"]
@@ -58,7 +60,9 @@ async def test_moderator_actions_are_refused_to_participants(live: LiveServer, c
 
 async def test_a_flood_is_rate_limited(live: LiveServer, connect) -> None:
     client = await _participant(live, connect)
-    acks = [await client.call("reaction:send", {"room": "plenary", "emoji": "👏"}) for _ in range(40)]
+    acks = [
+        await client.call("reaction:send", {"room": "plenary", "emoji": "👏"}) for _ in range(40)
+    ]
     refused = [a for a in acks if not a["ok"]]
     assert refused, "40 events at once must hit the limit"
     assert {a["error"]["code"] for a in refused} == {"rate.limited"}
@@ -67,7 +71,9 @@ async def test_a_flood_is_rate_limited(live: LiveServer, connect) -> None:
 async def test_acting_in_a_room_not_joined_is_refused(live: LiveServer, connect) -> None:
     _, token = await live.person()
     client = await connect(live.url, token)
-    ack = await client.call("chat:send", {"room": "plenary", "body": "hi", "client_id": "abcdefgh1"})
+    ack = await client.call(
+        "chat:send", {"room": "plenary", "body": "hi", "client_id": "abcdefgh1"}
+    )
     assert ack["error"]["code"] == "room.not_joined"
 
 

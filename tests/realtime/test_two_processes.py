@@ -5,7 +5,9 @@ from __future__ import annotations
 from tests.fixtures.live_server import LiveServer
 
 
-async def test_a_broadcast_on_one_process_reaches_a_client_on_the_other(redis_servers: LiveServer, connect) -> None:
+async def test_a_broadcast_on_one_process_reaches_a_client_on_the_other(
+    redis_servers: LiveServer, connect
+) -> None:
     first_url, second_url = redis_servers.urls
     _, sender_token = await redis_servers.person(name="Sender")
     _, receiver_token = await redis_servers.person(name="Receiver")
@@ -13,7 +15,9 @@ async def test_a_broadcast_on_one_process_reaches_a_client_on_the_other(redis_se
     receiver = await connect(second_url, receiver_token)
     await sender.ok("room:join", {"room": "plenary"})
     await receiver.ok("room:join", {"room": "plenary"})
-    sent = await sender.ok("chat:send", {"room": "plenary", "body": "Grüße von Prozess 1", "client_id": "cross-proc-1"})
+    sent = await sender.ok(
+        "chat:send", {"room": "plenary", "body": "Grüße von Prozess 1", "client_id": "cross-proc-1"}
+    )
     message = await receiver.wait_for("chat:message", lambda m: m["id"] == sent["id"])
     assert message["body"] == "Grüße von Prozess 1"
     assert message["seq"] == sent["seq"]
@@ -27,5 +31,7 @@ async def test_presence_counts_people_on_both_processes(redis_servers: LiveServe
     snapshot_a = await a.ok("room:join", {"room": "plenary"})
     await b.ok("room:join", {"room": "plenary"})
     before = snapshot_a["presence"]["count"]
-    update = await a.wait_for("room:presence", lambda p: p["room"] == "plenary" and p["count"] >= before + 1)
+    update = await a.wait_for(
+        "room:presence", lambda p: p["room"] == "plenary" and p["count"] >= before + 1
+    )
     assert update["count"] >= 2
