@@ -100,6 +100,14 @@ def cmd_links(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_participants(args: argparse.Namespace) -> int:
+    from conference.registration.cli import import_participants
+
+    settings = _settings(args)
+    base_url = _base_url(settings, args.host, args.port)
+    return import_participants(settings, base_url, Path(args.file), args.output)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="conference", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -140,6 +148,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--port", type=int, default=DEFAULT_PORT)
     sub.set_defaults(func=cmd_links)
+
+    sub = commands.add_parser("import-participants", help="import participants from a CSV file")
+    common(sub)
+    sub.add_argument("file", help="CSV: name, organisation, email, workshop_first, workshop_second")
+    sub.add_argument("--output", help="write the CSV of join links here instead of to stdout")
+    sub.add_argument("--host", default=DEFAULT_HOST, help="host used in the links")
+    sub.add_argument("--port", type=int, default=DEFAULT_PORT)
+    sub.set_defaults(func=cmd_import_participants)
     return parser
 
 

@@ -12,6 +12,7 @@ from starlette.staticfiles import StaticFiles
 from conference.auth.people import hash_token, person_for_token_hash
 from conference.auth.roles import is_moderator
 from conference.auth.sessions import COOKIE_NAME, MAX_AGE_SECONDS, Session
+from conference.registration.routes import registration_routes
 from conference.services import Services
 from conference.state import backend_name
 from conference.web.identity import current_person
@@ -94,6 +95,7 @@ def page_routes(services: Services, pages: Pages) -> list[Route | Mount]:
         Route("/plenary", plenary, name="plenary"),
         Route("/moderator", moderator, name="moderator"),
         Route("/leave", leave, name="leave", methods=["GET", "POST"]),
+        *registration_routes(services, pages),
         Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
     ]
 
