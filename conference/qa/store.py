@@ -1,0 +1,189 @@
+"""Questions and their upvotes in SQL; the vote count is counted from the upvotes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from conference.auth.people import new_id, utcnow
+from conference.storage.tables import people, question_votes, questions
+
+VISIBLE = ("approved", "answered")
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.isoformat()
+
+
+def _votes() -> Any:
+    return (
+        sa.select(sa.func.count())
+        .select_from(question_votes)
+        .where(question_votes.c.question_id == questions.c.id)
+        .scalar_subquery()
+        .label("votes")
+    )
+
+
+def _select() -> sa.Select[Any]:
+    return sa.select(
+        questions, _votes(), people.c.name.label("author_name"), people.c.organisation
+    ).join(people, people.c.id == questions.c.person_id)
+
+
+def as_question(row: Any) -> dict[str, Any]:
+    """The question as clients see it: the author only when not asked anonymously."""
+    return {
+        "id": row.id,
+        "room": row.room,
+        "body": row.body,
+        "status": row.status,
+        "pinned": bool(row.pinned),
+        "votes": int(row.votes),
+        "anonymous": bool(row.anonymous),
+        "author": None
+        if row.anonymous
+        else {"name": row.author_name, "organisation": row.organisation},
+        "created_at": _iso(row.created_at),
+        "edited_at": _iso(row.edited_at),
+    }
+
+
+async def insert(
+    conn: AsyncConnection,
+    *,
+    event_id: str,
+    room: str,
+    person_id: str,
+    body: str,
+    anonymous: bool,
+    status: str,
+) -> str:
+    question_id = new_id()
+    await conn.execute(
+        questions.insert().values(
+            id=question_id,
+            event_id=event_id,
+            room=room,
+            person_id=person_id,
+            anonymous=anonymous,
+            body=body,
+            status=status,
+            pinned=False,
+            created_at=utcnow(),
+        )
+    )
+    return question_id
+
+
+async def get(conn: AsyncConnection, event_id: str, question_id: str) -> Any:
+    query = _select().where(questions.c.event_id == event_id, questions.c.id == question_id)
+    return (await conn.execute(query)).first()
+
+
+async def update(conn: AsyncConnection, question_id: str, **values: Any) -> None:
+    await conn.execute(questions.update().where(questions.c.id == question_id).values(**values))
+
+
+async def unpin_room(conn: AsyncConnection, event_id: str, room: str) -> None:
+    await conn.execute(
+        questions.update()
+        .where(
+            questions.c.event_id == event_id,
+            questions.c.room == room,
+            questions.c.pinned == sa.true(),
+        )
+        .values(pinned=False)
+    )
+
+
+async def visible_to(
+    conn: AsyncConnection, event_id: str, room: str, person_id: str, *, held: bool
+) -> list[dict[str, Any]]:
+    """Approved and answered questions, the person's own held ones, and all held ones for
+    moderators (`held`)."""
+    shown = questions.c.status.in_(VISIBLE)
+    own_held = sa.and_(questions.c.status == "held", questions.c.person_id == person_id)
+    condition = sa.or_(shown, questions.c.status == "held") if held else sa.or_(shown, own_held)
+    query = (
+        _select()
+        .where(questions.c.event_id == event_id, questions.c.room == room, condition)
+        .order_by(questions.c.created_at)
+    )
+    return [as_question(row) for row in await conn.execute(query)]
+
+
+async def pinned(conn: AsyncConnection, event_id: str, room: str) -> dict[str, Any] | None:
+    query = _select().where(
+        questions.c.event_id == event_id,
+        questions.c.room == room,
+        questions.c.pinned == sa.true(),
+        questions.c.status.in_(VISIBLE),
+    )
+    row = (await conn.execute(query)).first()
+    return as_question(row) if row else None
+
+
+async def mine(conn: AsyncConnection, event_id: str, room: str, person_id: str) -> list[str]:
+    query = sa.select(questions.c.id).where(
+        questions.c.event_id == event_id,
+        questions.c.room == room,
+        questions.c.person_id == person_id,
+    )
+    return [row.id for row in await conn.execute(query)]
+
+
+async def my_upvotes(conn: AsyncConnection, event_id: str, room: str, person_id: str) -> list[str]:
+    query = (
+        sa.select(question_votes.c.question_id)
+        .join(questions, questions.c.id == question_votes.c.question_id)
+        .where(
+            questions.c.event_id == event_id,
+            questions.c.room == room,
+            question_votes.c.person_id == person_id,
+        )
+    )
+    return [row.question_id for row in await conn.execute(query)]
+
+
+async def upvote(conn: AsyncConnection, question_id: str, person_id: str) -> None:
+    """Raises IntegrityError when the person upvoted it already."""
+    await conn.execute(
+        question_votes.insert().values(
+            question_id=question_id, person_id=person_id, created_at=utcnow()
+        )
+    )
+
+
+async def unvote(conn: AsyncConnection, question_id: str, person_id: str) -> None:
+    await conn.execute(
+        question_votes.delete().where(
+            question_votes.c.question_id == question_id, question_votes.c.person_id == person_id
+        )
+    )
+
+
+async def count_votes(conn: AsyncConnection, question_id: str) -> int:
+    query = (
+        sa.select(sa.func.count())
+        .select_from(question_votes)
+        .where(question_votes.c.question_id == question_id)
+    )
+    return int((await conn.execute(query)).scalar_one())
+
+
+async def export(conn: AsyncConnection, event_id: str) -> list[dict[str, Any]]:
+    """Every question of the event with its votes and status (the export)."""
+    query = (
+        _select()
+        .where(questions.c.event_id == event_id)
+        .order_by(questions.c.room, questions.c.created_at)
+    )
+    return [as_question(row) for row in await conn.execute(query)]

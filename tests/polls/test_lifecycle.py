@@ -1,0 +1,213 @@
+"""Polls from draft to open to closed, the kinds' rules, and who may see the results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.fixtures.live_server import LiveServer
+from tests.polls.helpers import moderator, open_poll, participant, ref
+
+CHOICE = {"kind": "single", "question": "Welche Farbe?", "options": ["Rot", "Grün", "Blau"]}
+
+
+async def test_a_poll_goes_from_draft_to_open_to_closed_with_a_final_result(
+    live: LiveServer, connect: Any
+) -> None:
+    mod = await moderator(live, connect)
+    voter = await participant(live, connect)
+    created = await mod.ok("poll:create", {"room": "plenary", **CHOICE})
+    poll = created["poll"]
+    assert poll["status"] == "draft"
+    assert [o["label"] for o in poll["options"]] == ["Rot", "Grün", "Blau"]
+    # a draft is invisible to participants
+    ack = await voter.call("poll:vote", {**ref(poll), "options": ["o1"]})
+    assert ack["error"]["code"] == "poll.not_found"
+    snapshot = await voter.ok("room:join", {"room": "plenary"})
+    assert poll["id"] not in [p["id"] for p in snapshot["polls"]["polls"]]
+
+    await mod.ok("poll:open", ref(poll))
+    update = await voter.wait_for("poll:updated", lambda d: d["poll"]["id"] == poll["id"])
+    assert update["poll"]["status"] == "open" and update["seq"] > 0
+    voted = await voter.ok("poll:vote", {**ref(poll), "options": ["o2"]})
+    assert voted["my_vote"] == {"options": ["o2"]}
+    assert [o["count"] for o in voted["results"]["options"]] == [0, 1, 0]
+    assert voted["results"]["voters"] == 1
+    again = await voter.call("poll:vote", {**ref(poll), "options": ["o1"]})
+    assert again["error"]["code"] == "poll.already_voted"
+
+    closed = await mod.ok("poll:close", ref(poll))
+    assert closed["poll"]["status"] == "closed"
+    final = await voter.wait_for(
+        "poll:results", lambda d: d["poll_id"] == poll["id"] and d["final"]
+    )
+    assert [o["count"] for o in final["options"]] == [0, 1, 0]
+    assert final["options"][1]["percent"] == 100.0
+    late = await voter.call("poll:vote", {**ref(poll), "options": ["o1"]})
+    assert late["error"]["code"] == "poll.closed"
+
+    # reopened, the same vote still counts once
+    await mod.ok("poll:reopen", ref(poll))
+    again = await voter.call("poll:vote", {**ref(poll), "options": ["o3"]})
+    assert again["error"]["code"] == "poll.already_voted"
+    await mod.ok("poll:delete", ref(poll))
+    await voter.wait_for("poll:deleted", lambda d: d["id"] == poll["id"])
+    gone = await voter.call("poll:results", ref(poll))
+    assert gone["error"]["code"] == "poll.not_found"
+
+
+async def test_the_kinds_rules_are_checked_on_the_server(live: LiveServer, connect: Any) -> None:
+    mod = await moderator(live, connect)
+    voter = await participant(live, connect)
+    single = await open_poll(mod, **CHOICE)
+    for bad in ([], ["o1", "o2"], ["nope"]):
+        ack = await voter.call("poll:vote", {**ref(single), "options": bad})
+        assert ack["error"]["code"] == "poll.bad_option", bad
+
+    multiple = await open_poll(
+        mod, kind="multiple", question="Was?", options=["A", "B", "C", "D"], max_choices=2
+    )
+    ack = await voter.call("poll:vote", {**ref(multiple), "options": ["o1", "o2", "o3"]})
+    assert ack["error"]["code"] == "poll.too_many_choices"
+    ack = await voter.call("poll:vote", {**ref(multiple), "options": ["o1", "o1"]})
+    assert ack["error"]["code"] == "poll.bad_option"
+    voted = await voter.ok("poll:vote", {**ref(multiple), "options": ["o1", "o4"]})
+    assert [o["count"] for o in voted["results"]["options"]] == [1, 0, 0, 1]
+
+    rating = await open_poll(
+        mod,
+        kind="rating",
+        question="Stimmung?",
+        scale_min=1,
+        scale_max=5,
+        scale_labels={"1": "schlecht"},
+    )
+    for bad in (0, 6, None):
+        ack = await voter.call("poll:vote", {**ref(rating), "rating": bad})
+        assert ack["error"]["code"] == "poll.out_of_range", bad
+    other = await participant(live, connect)
+    await voter.ok("poll:vote", {**ref(rating), "rating": 4})
+    voted = await other.ok("poll:vote", {**ref(rating), "rating": 1})
+    assert voted["results"]["average"] == 2.5
+    assert [s["count"] for s in voted["results"]["scale"]] == [1, 0, 0, 1, 0]
+    assert voted["results"]["scale"][0]["label"] == "schlecht"
+
+    cloud = await open_poll(mod, kind="wordcloud", question="Vision?", max_answers=2)
+    ack = await voter.call("poll:vote", {**ref(cloud), "words": ["  ", "!!"]})
+    assert ack["error"]["code"] == "poll.empty_answer"
+    ack = await voter.call("poll:vote", {**ref(cloud), "words": ["a", "b", "c"]})
+    assert ack["error"]["code"] == "poll.too_many_answers"
+    ack = await voter.call("poll:vote", {**ref(cloud), "words": ["x" * 41]})
+    assert ack["error"]["code"] == "poll.answer_too_long"
+    await voter.ok("poll:vote", {**ref(cloud), "words": ["Klimaneutral", "KLIMANEUTRAL!"]})
+    voted = await other.ok(
+        "poll:vote", {**ref(cloud), "words": ["klimaneutral ", "Wettbewerbsfähig"]}
+    )
+    assert voted["results"]["words"] == [
+        {"word": "klimaneutral", "count": 2},
+        {"word": "wettbewerbsfähig", "count": 1},
+    ]
+
+    text = await open_poll(mod, kind="open", question="Anmerkungen?")
+    voted = await voter.ok("poll:vote", {**ref(text), "text": "Mehr Pausen bitte"})
+    assert voted["results"]["answers"] == []  # held for the moderator
+    held = await mod.ok("poll:results", ref(text))
+    assert [a["text"] for a in held["answers"]] == ["Mehr Pausen bitte"]
+    assert held["answers"][0]["shown"] is False
+    await mod.ok("poll:answers:show", {**ref(text), "refs": [held["answers"][0]["ref"]]})
+    shown = await other.ok("poll:results", ref(text))
+    assert [a["text"] for a in shown["answers"]] == ["Mehr Pausen bitte"]
+
+    bad = await mod.call(
+        "poll:create", {"room": "plenary", "kind": "single", "question": "?", "options": ["A"]}
+    )
+    assert bad["error"]["code"] == "poll.bad_definition"
+
+
+async def test_a_vote_may_be_changed_only_where_the_poll_allows(
+    live: LiveServer, connect: Any
+) -> None:
+    mod = await moderator(live, connect)
+    voter = await participant(live, connect)
+    poll = await open_poll(mod, **CHOICE, allow_change=True)
+    await voter.ok("poll:vote", {**ref(poll), "options": ["o1"]})
+    changed = await voter.ok("poll:vote", {**ref(poll), "options": ["o3"]})
+    assert [o["count"] for o in changed["results"]["options"]] == [0, 0, 1]
+    assert changed["results"]["voters"] == 1
+
+
+async def test_results_follow_the_visibility_setting(live: LiveServer, connect: Any) -> None:
+    mod = await moderator(live, connect)
+    voter = await participant(live, connect)
+    watcher = await participant(live, connect)
+
+    after = await open_poll(mod, **CHOICE, results="after_vote")
+    hidden = await watcher.call("poll:results", ref(after))
+    assert hidden["error"]["code"] == "poll.results_hidden"
+    voted = await voter.ok("poll:vote", {**ref(after), "options": ["o1"]})
+    assert voted["results"]["voters"] == 1
+    assert (await voter.ok("poll:results", ref(after)))["voters"] == 1
+
+    reveal = await open_poll(mod, **CHOICE, results="on_reveal")
+    voted = await voter.ok("poll:vote", {**ref(reveal), "options": ["o2"]})
+    assert voted["results"] is None
+    snapshot = await watcher.ok("room:join", {"room": "plenary"})
+    mine = next(p for p in snapshot["polls"]["polls"] if p["id"] == reveal["id"])
+    assert mine["results"] is None and mine["status"] == "open"
+    # moderators see the results all along
+    assert (await mod.ok("poll:results", ref(reveal)))["voters"] == 1
+    await mod.ok("poll:close", ref(reveal))
+    assert (await watcher.call("poll:results", ref(reveal)))["error"][
+        "code"
+    ] == "poll.results_hidden"
+    await mod.ok("poll:reveal", ref(reveal))
+    shown = await watcher.wait_for("poll:results", lambda d: d["poll_id"] == reveal["id"])
+    assert [o["count"] for o in shown["options"]] == [0, 1, 0]
+    assert (await watcher.ok("poll:results", ref(reveal)))["voters"] == 1
+    # the watcher never received results of the unrevealed poll before the reveal
+    assert all(d["poll_id"] != after["id"] for d in watcher.received["poll:results"])
+
+
+async def test_participants_cannot_manage_polls(live: LiveServer, connect: Any) -> None:
+    mod = await moderator(live, connect)
+    poll = await open_poll(mod, **CHOICE, anonymous=False)
+    voter = await participant(live, connect)
+    for event, payload in [
+        ("poll:create", {"room": "plenary", **CHOICE}),
+        ("poll:open", ref(poll)),
+        ("poll:close", ref(poll)),
+        ("poll:reopen", ref(poll)),
+        ("poll:delete", ref(poll)),
+        ("poll:reveal", ref(poll)),
+        ("poll:answers:show", {**ref(poll), "all": True}),
+        ("presenter:join", {"room": "plenary"}),
+    ]:
+        ack = await voter.call(event, payload)
+        assert ack["error"]["code"] == "auth.forbidden", (event, ack)
+    assert (await mod.ok("poll:results", ref(poll)))["status"] == "open"
+
+
+async def test_a_vote_on_another_rooms_poll_or_an_unknown_poll_is_refused(
+    live: LiveServer, connect: Any
+) -> None:
+    mod = await moderator(live, connect)
+    voter = await participant(live, connect)
+    poll = await open_poll(mod, **CHOICE)
+    ack = await voter.call("poll:vote", {"room": "plenary", "id": "0" * 32, "options": ["o1"]})
+    assert ack["error"]["code"] == "poll.not_found"
+    await mod.ok("room:join", {"room": "vernetzung"})
+    ack = await mod.call("poll:vote", {"room": "vernetzung", "id": poll["id"], "options": ["o1"]})
+    assert ack["error"]["code"] == "poll.not_found"
+
+
+async def test_a_poll_with_a_countdown_closes_itself(live: LiveServer, connect: Any) -> None:
+    mod = await moderator(live, connect)
+    voter = await participant(live, connect)
+    poll = await open_poll(mod, **CHOICE, duration_seconds=5)
+    assert poll["closes_at"]
+    await voter.ok("poll:vote", {**ref(poll), "options": ["o3"]})
+    final = await voter.wait_for(
+        "poll:results", lambda d: d["poll_id"] == poll["id"] and d["final"], within=10
+    )
+    assert final["status"] == "closed" and final["voters"] == 1
+    closed = [d for d in voter.received["poll:updated"] if d["poll"]["id"] == poll["id"]]
+    assert closed[-1]["poll"]["status"] == "closed"
