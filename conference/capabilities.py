@@ -7,6 +7,8 @@ from conference.announcements.handlers import capability as announcements
 from conference.chat.handlers import capability as chat
 from conference.events.handlers import capability as event
 from conference.moderation.handlers import capability as moderation
+from conference.polls.handlers import capability as polls
+from conference.qa.handlers import capability as qa
 from conference.reactions.handlers import capability as reactions
 from conference.realtime.capability import Capability
 from conference.rooms.handlers import capability as rooms
@@ -19,4 +21,6 @@ CAPABILITIES: dict[str, Capability] = {
     "chat": chat,  # chat:send / chat:delete
     "reactions": reactions,  # reaction:send, aggregated once a second
     "moderation": moderation,  # person:mute / person:remove / presence:list
+    "polls": polls,  # poll:create/open/close/reopen/delete/reveal/vote/results, presenter:join
+    "qa": qa,  # question:ask/approve/reject/edit/answered/pin/upvote/unvote
 }
