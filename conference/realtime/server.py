@@ -13,8 +13,9 @@ from socketio.exceptions import ConnectionRefusedError as Refuse
 
 from conference.auth.people import Person, hash_token, person_for_token_hash
 from conference.auth.sessions import COOKIE_NAME
+from conference.polls.presenter import PRESENTER_EVENTS, PRESENTER_ROLE, presenter_identity
 from conference.realtime import audiences
-from conference.realtime.dispatch import Connection, Dispatcher, TokenBucket
+from conference.realtime.dispatch import Connection, Dispatcher, TokenBucket, refusal
 from conference.services import Services
 from conference.settings import Settings
 from conference.web.i18n import pick_locale
@@ -88,6 +89,8 @@ class Realtime:
         """The person behind a handshake: a join token in `auth`, or the session cookie."""
         services = self.services
         token_hash: str | None = None
+        if isinstance(auth, dict) and isinstance(auth.get("presenter"), str):
+            return presenter_identity(services.settings, services.event.id, auth["presenter"])
         person_id: str | None = None
         if isinstance(auth, dict) and isinstance(auth.get("token"), str):
             token_hash = hash_token(auth["token"])
@@ -134,7 +137,12 @@ class Realtime:
 
     async def on_event(self, event: str, sid: str, *args: Any) -> dict[str, Any]:
         data = args[0] if args else None
-        return await self.dispatcher.dispatch(self.services.connections.get(sid), event, data)
+        connection = self.services.connections.get(sid)
+        presenter = connection is not None and connection.person.role == PRESENTER_ROLE
+        if presenter and event not in PRESENTER_EVENTS:
+            message = self.dispatcher.translate(connection, "auth.forbidden", None)
+            return refusal("auth.forbidden", message)  # presenter views only read
+        return await self.dispatcher.dispatch(connection, event, data)
 
     async def _heartbeat(self) -> None:
         while True:
