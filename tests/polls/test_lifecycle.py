@@ -27,7 +27,8 @@ async def test_a_poll_goes_from_draft_to_open_to_closed_with_a_final_result(
 
     await mod.ok("poll:open", ref(poll))
     update = await voter.wait_for("poll:updated", lambda d: d["poll"]["id"] == poll["id"])
-    assert update["poll"]["status"] == "open" and update["seq"] > 0
+    assert update["poll"]["status"] == "open"
+    assert update["seq"] > 0
     voted = await voter.ok("poll:vote", {**ref(poll), "options": ["o2"]})
     assert voted["my_vote"] == {"options": ["o2"]}
     assert [o["count"] for o in voted["results"]["options"]] == [0, 1, 0]
@@ -152,7 +153,8 @@ async def test_results_follow_the_visibility_setting(live: LiveServer, connect: 
     assert voted["results"] is None
     snapshot = await watcher.ok("room:join", {"room": "plenary"})
     mine = next(p for p in snapshot["polls"]["polls"] if p["id"] == reveal["id"])
-    assert mine["results"] is None and mine["status"] == "open"
+    assert mine["results"] is None
+    assert mine["status"] == "open"
     # moderators see the results all along
     assert (await mod.ok("poll:results", ref(reveal)))["voters"] == 1
     await mod.ok("poll:close", ref(reveal))
@@ -208,6 +210,7 @@ async def test_a_poll_with_a_countdown_closes_itself(live: LiveServer, connect: 
     final = await voter.wait_for(
         "poll:results", lambda d: d["poll_id"] == poll["id"] and d["final"], within=10
     )
-    assert final["status"] == "closed" and final["voters"] == 1
+    assert final["status"] == "closed"
+    assert final["voters"] == 1
     closed = [d for d in voter.received["poll:updated"] if d["poll"]["id"] == poll["id"]]
     assert closed[-1]["poll"]["status"] == "closed"
