@@ -108,6 +108,17 @@ def cmd_import_participants(args: argparse.Namespace) -> int:
     return import_participants(settings, base_url, Path(args.file), args.output)
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    from conference.purge import purge
+
+    if not args.yes:
+        raise ConfigError("purge deletes every record of the event for good: add --yes")
+    deleted = asyncio.run(purge(_settings(args), now=args.now))
+    for table, count in deleted.items():
+        print(f"{table}: {count} deleted")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="conference", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -156,6 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--host", default=DEFAULT_HOST, help="host used in the links")
     sub.add_argument("--port", type=int, default=DEFAULT_PORT)
     sub.set_defaults(func=cmd_import_participants)
+
+    sub = commands.add_parser("purge", help="delete all data of the event after the event")
+    common(sub)
+    sub.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    sub.add_argument("--now", action="store_true", help="do not wait for delete_data_after_days")
+    sub.set_defaults(func=cmd_purge)
     return parser
 
 
