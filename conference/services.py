@@ -34,3 +34,5 @@ class Services:
     # this process's socket.io connections by sid, and rooms whose presence changed
     connections: dict[str, Connection] = field(default_factory=dict)
     dirty_rooms: set[str] = field(default_factory=set)
+    # the latest presence count per room, computed at most once a second (see Realtime)
+    presence_counts: dict[str, int] = field(default_factory=dict)

@@ -167,6 +167,7 @@ class Realtime:
                 except Exception:
                     log.exception("presence count of %s failed", room)
                     continue
+                self.services.presence_counts[room] = count
                 data = {"room": room, "count": count}
                 self.services.publisher.send_volatile(
                     "room:presence", data, audiences.room(event_id, room)

@@ -67,7 +67,10 @@ async def join(ctx: Context, payload: RoomRef) -> dict[str, Any]:
         for capability in CAPABILITIES.values():
             if capability.snapshot is not None:
                 snapshot[capability.name] = await capability.snapshot(ctx, conn, room)
-    snapshot["presence"] = {"count": len(await services.state.presence_people(room))}
+    count = services.presence_counts.get(room)
+    if count is None:  # the first join of the room on this process
+        count = services.presence_counts[room] = len(await services.state.presence_people(room))
+    snapshot["presence"] = {"count": count}
     return snapshot
 
 
