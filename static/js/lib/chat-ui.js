@@ -1,0 +1,203 @@
+// The chat of a room: history from the snapshot, live messages in log order, deletions,
+// the composer with its length limit, muting, and (for moderators) actions per message.
+import { newClientId } from "./live.js";
+import { el, format, pageData, say } from "./page.js";
+
+const NEAR_BOTTOM_PX = 48;
+
+/**
+ * @param live the connection from connectLive
+ * @param {Document} doc
+ * @param {{room: string, moderation?: {remove(person): void, mute(person, muted): void, deleted?(): void}}} options
+ */
+export function mountChat(live, doc, { room, moderation = null }) {
+  const strings = pageData("chat-data").strings || {};
+  const log = doc.getElementById("chat-log");
+  const empty = doc.getElementById("chat-empty");
+  const form = doc.getElementById("chat-form");
+  const input = doc.getElementById("chat-input");
+  const send = doc.getElementById("chat-send");
+  const limit = doc.getElementById("chat-limit");
+  const feedback = doc.getElementById("chat-feedback");
+  const mutedNote = doc.getElementById("chat-muted");
+  if (!log || !form) return null;
+
+  const byId = new Map(); // message id -> <li>
+  const mutedPeople = new Map(); // person id -> muted (moderators' view)
+  let maxLength = Number(input.getAttribute("maxlength")) || 1000;
+  let muted = false;
+  let sending = false;
+  const timeFormat = new Intl.DateTimeFormat(doc.documentElement.lang || undefined, {
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+
+  function nearBottom() {
+    return log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
+  }
+
+  function render(message) {
+    const person = message.person || {};
+    const item = el("li", {
+      className: "chat-message",
+      attrs: { "data-id": message.id, "data-seq": message.seq, "data-person": person.id },
+    });
+    if (person.role === "moderator" || person.role === "admin") item.classList.add("chat-by-moderator");
+    const meta = el("p", { className: "chat-meta" }, [el("span", { className: "chat-name", text: person.name })]);
+    if (person.organisation) meta.append(" ", el("span", { className: "chat-org", text: person.organisation }));
+    if (item.classList.contains("chat-by-moderator")) {
+      meta.append(" ", el("span", { className: "chat-role", text: strings.moderator }));
+    }
+    const created = new Date(message.created_at);
+    if (!Number.isNaN(created.getTime())) {
+      meta.append(" ", el("time", { className: "chat-time", text: timeFormat.format(created), attrs: { datetime: message.created_at } }));
+    }
+    item.append(meta, el("p", { className: "chat-body", text: message.body }));
+    if (moderation) item.append(actions(message, person));
+    return item;
+  }
+
+  function actions(message, person) {
+    const box = el("div", { className: "chat-actions" });
+    const del = el("button", {
+      className: "button-small chat-delete",
+      text: strings.delete,
+      attrs: { type: "button", "aria-label": format(strings.delete_label, { name: person.name }) },
+    });
+    del.addEventListener("click", () => moderation.deleteMessage(message));
+    box.append(del);
+    if (person.role !== "moderator" && person.role !== "admin") {
+      const mute = el("button", { className: "button-small chat-mute", attrs: { type: "button", "data-person": person.id } });
+      labelMute(mute, person);
+      mute.addEventListener("click", () => moderation.mute(person, !mutedPeople.get(person.id)));
+      const remove = el("button", {
+        className: "button-small button-danger chat-remove",
+        text: strings.remove,
+        attrs: { type: "button", "aria-label": format(strings.person_label, { action: strings.remove, name: person.name }) },
+      });
+      remove.addEventListener("click", () => moderation.remove(person));
+      box.append(mute, remove);
+    }
+    return box;
+  }
+
+  function labelMute(button, person) {
+    const action = mutedPeople.get(person.id) ? strings.unmute : strings.mute;
+    button.textContent = action;
+    button.setAttribute("aria-label", format(strings.person_label, { action, name: person.name }));
+    button.dataset.name = person.name;
+  }
+
+  function insert(message) {
+    if (!message || !message.id || byId.has(message.id)) return;
+    const stick = nearBottom();
+    const item = render(message);
+    let before = null;
+    for (let node = log.lastElementChild; node; node = node.previousElementSibling) {
+      if (Number(node.dataset.seq) > Number(message.seq)) before = node;
+      else break;
+    }
+    log.insertBefore(item, before);
+    byId.set(message.id, item);
+    updateEmpty();
+    if (stick) log.scrollTop = log.scrollHeight;
+  }
+
+  function remove(id) {
+    const item = byId.get(id);
+    if (!item) return;
+    item.remove();
+    byId.delete(id);
+    updateEmpty();
+  }
+
+  function updateEmpty() {
+    if (empty) empty.hidden = byId.size > 0;
+  }
+
+  function setMuted(value, announce) {
+    muted = Boolean(value);
+    if (mutedNote) mutedNote.hidden = !muted;
+    input.disabled = muted;
+    send.disabled = muted || sending;
+    if (announce) say(feedback, muted ? strings.muted : strings.unmuted, muted ? "error" : "info");
+  }
+
+  function updateLimit() {
+    const n = input.value.length;
+    limit.textContent = format(strings.limit, { n, max: maxLength });
+    limit.classList.toggle("over", n > maxLength);
+  }
+
+  live.onSnapshot((snapshot) => {
+    const chat = snapshot.chat || {};
+    if (chat.max_length) {
+      maxLength = chat.max_length;
+      input.setAttribute("maxlength", String(maxLength));
+    }
+    log.replaceChildren();
+    byId.clear();
+    for (const message of chat.messages || []) insert(message);
+    log.scrollTop = log.scrollHeight;
+    setMuted(snapshot.me && snapshot.me.muted, false);
+    updateLimit();
+  });
+
+  live.on("chat:message", (message) => {
+    if (message.room === room) insert(message);
+  });
+  live.on("chat:deleted", (payload) => {
+    if (payload.room === room) remove(payload.id);
+  });
+  live.on("person:muted", (payload) => {
+    if (live.me && payload.person_id === live.me.id) setMuted(payload.muted, true);
+    if (moderation) setPersonMuted(payload.person_id, payload.muted);
+  });
+
+  function setPersonMuted(personId, value) {
+    mutedPeople.set(personId, Boolean(value));
+    for (const button of log.querySelectorAll("button.chat-mute")) {
+      if (button.dataset.person === personId) labelMute(button, { id: personId, name: button.dataset.name });
+    }
+  }
+
+  input.addEventListener("input", updateLimit);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (muted || sending) return;
+    const body = input.value.trim();
+    if (!body) {
+      say(feedback, strings.empty, "error");
+      return;
+    }
+    if (body.length > maxLength) {
+      say(feedback, format(strings.too_long, { max: maxLength }), "error");
+      return;
+    }
+    sending = true;
+    send.disabled = true;
+    feedback.textContent = "";
+    try {
+      const message = await live.call("chat:send", { room, body, client_id: newClientId() });
+      insert({ ...message, room });
+      if (input.value.trim() === body) input.value = "";
+      updateLimit();
+    } catch (err) {
+      if (err.code === "chat.muted") setMuted(true, false);
+      say(feedback, err.message && err.code !== "network.timeout" ? err.message : strings.send_failed, "error");
+    } finally {
+      sending = false;
+      send.disabled = muted;
+    }
+  });
+
+  updateLimit();
+  return { insert, remove, setPersonMuted, mutedPeople };
+}

@@ -1,0 +1,189 @@
+// The moderator console: agenda, announcements, who is present, and the plenary chat with
+// delete, mute and remove.
+import { mountAgenda, mountPresenceCount } from "./lib/agenda-ui.js";
+import { mountChat } from "./lib/chat-ui.js";
+import { connectLive } from "./lib/live.js";
+import { el, format, pageData, say } from "./lib/page.js";
+import { mountPollsModerator } from "./lib/polls-ui.js";
+import { mountQaModerator } from "./lib/qa-ui.js";
+
+const data = pageData("moderator-data");
+const strings = data.strings || {};
+const room = data.room || "plenary";
+const live = connectLive({ room });
+const feedback = document.getElementById("console-feedback");
+
+function done(text) {
+  say(feedback, text, "ok");
+}
+
+function failed(err) {
+  say(feedback, format(strings.failed, { message: err.message || err.code }), "error");
+}
+
+async function act(event, payload, message) {
+  try {
+    const result = await live.call(event, payload);
+    if (message) done(typeof message === "function" ? message(result) : message);
+    return result;
+  } catch (err) {
+    failed(err);
+    return null;
+  }
+}
+
+// --- agenda ----------------------------------------------------------------------------
+
+function itemTitle(id) {
+  const node = document.querySelector(`.agenda-item[data-item="${CSS.escape(id || "")}"] .agenda-title`);
+  return node ? node.textContent : id;
+}
+
+function agendaMessage(result) {
+  return result.current_item ? format(strings.agenda_set, { title: itemTitle(result.current_item) }) : strings.agenda_none;
+}
+
+mountAgenda(live, document);
+document.getElementById("agenda-previous").addEventListener("click", () => act("agenda:set", { step: -1 }, agendaMessage));
+document.getElementById("agenda-next").addEventListener("click", () => act("agenda:set", { step: 1 }, agendaMessage));
+for (const button of document.querySelectorAll("button.agenda-set")) {
+  button.addEventListener("click", () => act("agenda:set", { item: button.dataset.item }, agendaMessage));
+}
+
+// --- announcements ---------------------------------------------------------------------
+
+const announceForm = document.getElementById("announce-form");
+const announceInput = document.getElementById("announce-input");
+const announceCurrent = document.getElementById("announce-current");
+const announceEmpty = document.getElementById("announce-current-empty");
+
+function showCurrentAnnouncement(announcement) {
+  const text = announcement && announcement.text;
+  announceCurrent.textContent = text || "";
+  announceCurrent.hidden = !text;
+  announceEmpty.hidden = Boolean(text);
+}
+
+live.onSnapshot((snapshot) => showCurrentAnnouncement(snapshot.event && snapshot.event.announcement));
+live.on("announce:current", (payload) => showCurrentAnnouncement(payload.announcement));
+announceForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const text = announceInput.value.trim();
+  if (!text) {
+    say(feedback, strings.empty, "error");
+    announceInput.focus();
+    return;
+  }
+  if (await act("announce:post", { text }, strings.announced)) announceInput.value = "";
+});
+document.getElementById("announce-clear").addEventListener("click", () => act("announce:clear", {}, strings.cleared));
+
+// --- people ----------------------------------------------------------------------------
+
+const peopleList = document.getElementById("people-list");
+const dialog = document.getElementById("remove-dialog");
+const dialogText = document.getElementById("remove-dialog-text");
+let removing = null;
+
+const moderation = {
+  deleteMessage(message) {
+    return act("chat:delete", { room, id: message.id }, strings.deleted);
+  },
+  async mute(person, muted) {
+    const result = await act("person:mute", { person_id: person.id, muted }, format(muted ? strings.muted : strings.unmuted, { name: person.name }));
+    if (result) setMuted(person.id, result.muted);
+  },
+  remove(person) {
+    removing = person;
+    dialogText.textContent = format(strings.remove_text, { name: person.name, organisation: person.organisation || "–" });
+    dialog.showModal();
+    document.getElementById("remove-cancel").focus();
+  },
+};
+
+document.getElementById("remove-cancel").addEventListener("click", () => dialog.close());
+dialog.addEventListener("close", () => {
+  removing = null;
+});
+document.getElementById("remove-confirm").addEventListener("click", async () => {
+  const person = removing;
+  dialog.close();
+  if (!person) return;
+  if (await act("person:remove", { person_id: person.id }, format(strings.removed, { name: person.name }))) {
+    refreshPeople();
+  }
+});
+
+const chat = mountChat(live, document, { room, moderation });
+
+function setMuted(personId, muted) {
+  if (chat) chat.setPersonMuted(personId, muted);
+  if (lastPeople.some((p) => p.id === personId)) renderPeople(lastPeople.map((p) => (p.id === personId ? { ...p, muted } : p)));
+}
+live.on("person:muted", (payload) => setMuted(payload.person_id, payload.muted));
+
+let lastPeople = [];
+
+function renderPeople(people) {
+  lastPeople = people;
+  const focusedId = document.activeElement && document.activeElement.closest && document.activeElement.closest("li[data-person]")?.dataset.person;
+  const focusedClass = document.activeElement && document.activeElement.className;
+  peopleList.replaceChildren();
+  if (people.length === 0) {
+    peopleList.append(el("li", { text: strings.nobody }));
+    return;
+  }
+  for (const person of people) {
+    if (chat) chat.mutedPeople.set(person.id, Boolean(person.muted));
+    const row = el("li", { attrs: { "data-person": person.id } }, [
+      el("span", { className: "person-name", text: person.name }),
+      person.organisation ? el("span", { className: "person-org", text: person.organisation }) : null,
+      el("span", { className: "person-role", text: (strings.roles || {})[person.role] || person.role }),
+      person.muted ? el("span", { className: "person-muted", text: strings.muted_badge }) : null,
+    ]);
+    if (person.role !== "moderator" && person.role !== "admin") {
+      const chatStrings = pageData("chat-data").strings || {};
+      const action = person.muted ? chatStrings.unmute : chatStrings.mute;
+      const mute = el("button", {
+        className: "button-small person-mute",
+        text: action,
+        attrs: { type: "button", "aria-label": format(chatStrings.person_label, { action, name: person.name }) },
+      });
+      mute.addEventListener("click", () => moderation.mute(person, !person.muted));
+      const remove = el("button", {
+        className: "button-small button-danger person-remove",
+        text: chatStrings.remove,
+        attrs: { type: "button", "aria-label": format(chatStrings.person_label, { action: chatStrings.remove, name: person.name }) },
+      });
+      remove.addEventListener("click", () => moderation.remove(person));
+      row.append(el("div", { className: "chat-actions" }, [mute, remove]));
+    }
+    peopleList.append(row);
+  }
+  if (focusedId) {
+    const again = peopleList.querySelector(`li[data-person="${CSS.escape(focusedId)}"] button.${String(focusedClass).split(" ").pop()}`);
+    if (again) again.focus();
+  }
+}
+
+let refreshTimer = null;
+async function refreshPeople() {
+  try {
+    const result = await live.call("presence:list", { room });
+    renderPeople(result.people || []);
+  } catch (err) {
+    failed(err);
+  }
+}
+
+function refreshSoon() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(refreshPeople, 300);
+}
+
+live.onSnapshot(() => refreshSoon());
+mountPresenceCount(live, document, room, refreshSoon);
+
+mountPollsModerator(live, document);
+mountQaModerator(live, document);
+window.conferenceLive = live; // for debugging in the console and for browser tests
