@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
@@ -105,12 +106,13 @@ def smtp_server(
     stop_servers(server)
 
 
-async def logged_in(server: LiveServer, token: str) -> httpx.AsyncClient:
+@contextlib.asynccontextmanager
+async def logged_in(server: LiveServer, token: str) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client holding the session cookie of a join link."""
-    client = httpx.AsyncClient(base_url=server.url, timeout=10)
-    response = await client.get(f"/join/{token}")
-    assert response.status_code == 303, response.text
-    return client
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+        response = await client.get(f"/join/{token}")
+        assert response.status_code == 303, response.text
+        yield client
 
 
 def form(**overrides: str) -> dict[str, str]:
