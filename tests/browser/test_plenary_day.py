@@ -12,8 +12,12 @@ from tests.fixtures.live_server import LiveServer
 async def test_the_plenary_day(memory_server: LiveServer, new_context) -> None:
     server = memory_server
     _, anna_token = await server.person(name="Anna Arendt", organisation="Initiative Lausitz")
-    bert_id, bert_token = await server.person(name="Bert Brecht", organisation="Forum Ostwürttemberg")
-    _, mod_token = await server.person(Role.MODERATOR, name="Mia Moderatorin", organisation="Beratungsstelle")
+    bert_id, bert_token = await server.person(
+        name="Bert Brecht", organisation="Forum Ostwürttemberg"
+    )
+    _, mod_token = await server.person(
+        Role.MODERATOR, name="Mia Moderatorin", organisation="Beratungsstelle"
+    )
     anna = await join(new_context, server, anna_token)
     bert = await join(new_context, server, bert_token)
     mod = await join(new_context, server, mod_token)
@@ -42,16 +46,22 @@ async def test_the_plenary_day(memory_server: LiveServer, new_context) -> None:
     # reactions are counted and shown to everyone in the room, aggregated
     await anna.get_by_role("button", name="Applaus").click()
     await anna.get_by_role("button", name="Applaus").click()
-    await expect(bert.locator("button.reaction[data-emoji='👏'] .reaction-count")).to_have_text("+2")
+    await expect(bert.locator("button.reaction[data-emoji='👏'] .reaction-count")).to_have_text(
+        "+2"
+    )
 
     # the moderator advances the agenda: everyone follows, and the stream area leaves the countdown
     await mod.get_by_role("button", name="Nächster Punkt").click()
     for page in (anna, bert):
-        await expect(page.locator(".agenda-item.is-current")).to_have_attribute("data-item", "begruessung")
+        await expect(page.locator(".agenda-item.is-current")).to_have_attribute(
+            "data-item", "begruessung"
+        )
         await expect(page.locator("#stream-offline")).to_be_visible()
     await mod.get_by_role("button", name="Nächster Punkt").click()
     for page in (anna, bert, mod):
-        await expect(page.locator(".agenda-item[aria-current='step']")).to_have_attribute("data-item", "interview")
+        await expect(page.locator(".agenda-item[aria-current='step']")).to_have_attribute(
+            "data-item", "interview"
+        )
 
     # … and posts an announcement, shown on both participants' pages
     await mod.get_by_label("Text der Ankündigung").fill("Gleich beginnt das Interview.")
@@ -66,7 +76,9 @@ async def test_the_plenary_day(memory_server: LiveServer, new_context) -> None:
     message = mod.locator(".chat-message", has_text="Guten Morgen aus der Lausitz!")
     await message.get_by_role("button", name="Löschen").click()
     for page in (anna, bert, mod):
-        await expect(page.locator(".chat-message", has_text="Guten Morgen aus der Lausitz!")).to_have_count(0)
+        await expect(
+            page.locator(".chat-message", has_text="Guten Morgen aus der Lausitz!")
+        ).to_have_count(0)
     await expect(anna.locator(".chat-message", has_text="Hallo Anna!")).to_be_visible()
 
     # the moderator removes Bert: his page says so, and his link no longer works
@@ -78,7 +90,8 @@ async def test_the_plenary_day(memory_server: LiveServer, new_context) -> None:
     await expect(bert.locator("#session-ended")).to_contain_text("entfernt")
     await expect(mod.locator(f"#people-list li[data-person='{bert_id}']")).to_have_count(0)
     again = await bert.goto(f"{server.url}/join/{bert_token}")
-    assert again is not None and again.status == 404
+    assert again is not None
+    assert again.status == 404
     await expect(bert.get_by_role("heading", level=1)).to_have_text("Dieser Link ist ungültig")
     # Anna stays
     await expect(anna.locator("body")).to_have_attribute("data-live", "connected")
