@@ -192,6 +192,9 @@ async def test_moderators_download_participants_with_working_links(reg_server: L
 
     _, moderator_token = await reg_server.person(Role.MODERATOR, name="Moderation")
     async with logged_in(reg_server, moderator_token) as moderator:
+        console = await moderator.get("/moderator")
+        assert 'action="/moderator/import"' in console.text
+        assert 'href="/moderator/participants.csv"' in console.text
         response = await moderator.get("/moderator/participants.csv")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"

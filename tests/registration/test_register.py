@@ -147,6 +147,15 @@ async def test_a_post_from_another_origin_is_refused(reg_server: LiveServer) -> 
     assert await people_with(reg_server, email) == []
     refused = await post(reg_server, form(email=email), origin="null")
     assert refused.status_code == 403
+    refused = await post(reg_server, form(email=email), **{"sec-fetch-site": "cross-site"})
+    assert refused.status_code == 403
+    assert await people_with(reg_server, email) == []
+    # what Chromium sends for our own form under `Referrer-Policy: no-referrer`
+    accepted = await post(
+        reg_server, form(email=email), origin="null", **{"sec-fetch-site": "same-origin"}
+    )
+    assert accepted.status_code == 200
+    email = unique_email()
     accepted = await post(reg_server, form(email=email), origin=reg_server.url)
     assert accepted.status_code == 200
     assert len(await people_with(reg_server, email)) == 1
