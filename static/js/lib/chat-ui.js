@@ -13,6 +13,7 @@ const NEAR_BOTTOM_PX = 48;
 export function mountChat(live, doc, { room, moderation = null }) {
   const strings = pageData("chat-data").strings || {};
   const log = doc.getElementById("chat-log");
+  const scroller = doc.getElementById("chat-scroll") || log;
   const empty = doc.getElementById("chat-empty");
   const form = doc.getElementById("chat-form");
   const input = doc.getElementById("chat-input");
@@ -33,7 +34,7 @@ export function mountChat(live, doc, { room, moderation = null }) {
   });
 
   function nearBottom() {
-    return log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
+    return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
   }
 
   function render(message) {
@@ -100,7 +101,7 @@ export function mountChat(live, doc, { room, moderation = null }) {
     log.insertBefore(item, before);
     byId.set(message.id, item);
     updateEmpty();
-    if (stick) log.scrollTop = log.scrollHeight;
+    if (stick) scroller.scrollTop = scroller.scrollHeight;
   }
 
   function remove(id) {
@@ -138,7 +139,7 @@ export function mountChat(live, doc, { room, moderation = null }) {
     log.replaceChildren();
     byId.clear();
     for (const message of chat.messages || []) insert(message);
-    log.scrollTop = log.scrollHeight;
+    scroller.scrollTop = scroller.scrollHeight;
     setMuted(snapshot.me && snapshot.me.muted, false);
     updateLimit();
   });
