@@ -311,6 +311,7 @@ async def _snapshot(ctx: Context, conn: AsyncConnection, room: str) -> dict[str,
     rows = await store.in_room(conn, ctx.event_id, room, drafts=manager)
     polls = [store.as_poll(row) for row in rows]
     mine = await store.my_votes(conn, [p["id"] for p in polls], ctx.person.id)
+    present = len(await ctx.services.state.presence_people(room))
     items = []
     for poll in polls:
         voted = poll["id"] in mine
@@ -319,7 +320,9 @@ async def _snapshot(ctx: Context, conn: AsyncConnection, room: str) -> dict[str,
             {
                 **poll,
                 "my_vote": mine.get(poll["id"]),
-                "results": await service.results(ctx.services, conn, poll, moderator=manager)
+                "results": await service.results(
+                    ctx.services, conn, poll, moderator=manager, present=present
+                )
                 if shown
                 else None,
             }

@@ -50,11 +50,17 @@ def _percent(count: int, total: int) -> float:
 
 
 async def results(
-    services: Services, conn: AsyncConnection, poll: dict[str, Any], *, moderator: bool = False
+    services: Services,
+    conn: AsyncConnection,
+    poll: dict[str, Any],
+    *,
+    moderator: bool = False,
+    present: int | None = None,
 ) -> dict[str, Any]:
     """Counts, percentages and turnout (voters / present in the room), per kind."""
     voters, counts = await store.tally(conn, poll["id"])
-    present = len(await services.state.presence_people(poll["room"]))
+    if present is None:
+        present = len(await services.state.presence_people(poll["room"]))
     data: dict[str, Any] = {
         "poll_id": poll["id"],
         "room": poll["room"],
