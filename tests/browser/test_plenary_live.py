@@ -1,0 +1,108 @@
+"""The page's realtime client in a real browser: gaps and reconnects, muting, rate limits."""
+
+from __future__ import annotations
+
+from playwright.async_api import Page, expect
+
+from conference.auth.roles import Role
+from tests.browser.people import join
+from tests.fixtures.live_server import LiveServer
+
+ROOM = "plenary"
+
+
+async def _bodies(page: Page, prefix: str) -> list[str]:
+    texts = await page.locator(".chat-message .chat-body").all_text_contents()
+    return [t for t in texts if t.startswith(prefix)]
+
+
+async def test_missed_broadcasts_and_a_lost_connection_are_caught_up_once_in_order(
+    memory_server: LiveServer, new_context, connect
+) -> None:
+    _, anna_token = await memory_server.person(name="Anna Lücke")
+    _, bert_token = await memory_server.person(name="Bert Sender")
+    anna = await join(new_context, memory_server, anna_token)
+    bert = await connect(memory_server.url, bert_token)
+    await bert.ok("room:join", {"room": ROOM})
+
+    async def say(text: str) -> None:
+        await bert.ok("chat:send", {"room": ROOM, "body": text, "client_id": f"id-{text}"[:64]})
+
+    # broadcasts lost on the way (as when Redis was away): the page sees the gap and syncs
+    await anna.evaluate("window.conferenceLive.socket.emitWithAck('room:leave', {room: 'plenary'})")
+    for i in range(3):
+        await say(f"gap-{i}")
+    await anna.evaluate("window.conferenceLive.socket.emitWithAck('room:join', {room: 'plenary'})")
+    await say("gap-3")
+    expected = [f"gap-{i}" for i in range(4)]
+    await expect(anna.locator(".chat-body", has_text="gap-3")).to_be_visible()
+    await expect(anna.locator(".chat-body", has_text="gap-0")).to_be_visible()
+    assert await _bodies(anna, "gap-") == expected
+
+    # the connection drops; messages sent meanwhile appear once, in order, after reconnecting
+    await anna.evaluate("window.conferenceLive.socket.io.engine.transport.ws.close()")
+    await expect(anna.locator("body")).to_have_attribute("data-live", "reconnecting")
+    await expect(anna.locator("#connection-status")).to_be_visible()
+    for i in range(5):
+        await say(f"lost-{i}")
+    await expect(anna.locator("body")).to_have_attribute("data-live", "connected", timeout=15_000)
+    await expect(anna.locator("#connection-status")).to_be_hidden()
+    await say("lost-5")
+    await expect(anna.locator(".chat-body", has_text="lost-5")).to_be_visible()
+    assert await _bodies(anna, "lost-") == [f"lost-{i}" for i in range(6)]
+    assert await _bodies(anna, "gap-") == expected
+    # and the page can still send
+    await anna.locator("#chat-input").fill("wieder da")
+    await anna.locator("#chat-input").press("Enter")
+    await bert.wait_for("chat:message", lambda m: m["body"] == "wieder da")
+
+
+async def test_a_muted_participant_is_told_and_cannot_post(
+    memory_server: LiveServer, new_context
+) -> None:
+    muted_id, token = await memory_server.person(name="Max Stumm")
+    _, mod_token = await memory_server.person(Role.MODERATOR, name="Mod Mute")
+    page = await join(new_context, memory_server, token)
+    mod = await join(new_context, memory_server, mod_token)
+    row = mod.locator(f"#people-list li[data-person='{muted_id}']")
+    await row.locator(".person-mute").click()
+    await expect(page.locator("#chat-muted")).to_be_visible()
+    await expect(page.locator("#chat-input")).to_be_disabled()
+    await expect(page.locator("#chat-send")).to_be_disabled()
+    await expect(page.locator("#chat-feedback")).to_contain_text("stummgeschaltet")
+    await expect(row.locator(".person-muted")).to_be_visible()
+    # still muted after a reload (from the snapshot)
+    await page.reload()
+    await expect(page.locator("body[data-live='connected']")).to_be_attached()
+    await expect(page.locator("#chat-input")).to_be_disabled()
+    await row.locator(".person-mute").click()
+    await expect(page.locator("#chat-input")).to_be_enabled()
+    await expect(page.locator("#chat-muted")).to_be_hidden()
+    await page.locator("#chat-input").fill("Darf wieder")
+    await page.locator("#chat-input").press("Enter")
+    await expect(mod.locator(".chat-body", has_text="Darf wieder")).to_be_visible()
+
+
+async def test_flooding_is_refused_with_a_visible_message(
+    memory_server: LiveServer, new_context
+) -> None:
+    _, token = await memory_server.person(name="Flora Flut")
+    page = await join(new_context, memory_server, token)
+    composer = page.locator("#chat-input")
+    for i in range(40):
+        await composer.fill(f"flut {i}")
+        await composer.press("Enter")
+        if await page.locator("#chat-feedback").text_content():
+            break
+    await expect(page.locator("#chat-feedback")).to_contain_text("zu schnell")
+    # the refused text stays in the composer to send again
+    assert (await composer.input_value()).startswith("flut")
+
+
+async def test_the_length_limit_is_shown(memory_server: LiveServer, new_context) -> None:
+    _, token = await memory_server.person(name="Lara Lang")
+    page = await join(new_context, memory_server, token)
+    await expect(page.locator("#chat-limit")).to_have_text("0 von 1000 Zeichen")
+    await page.locator("#chat-input").fill("Hallo")
+    await expect(page.locator("#chat-limit")).to_have_text("5 von 1000 Zeichen")
+    assert await page.locator("#chat-input").get_attribute("maxlength") == "1000"
