@@ -1,0 +1,74 @@
+"""YouTube and Vimeo streams load only after the viewer consents, through privacy embeds."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Route, expect
+
+from conference.auth.roles import Role
+from tests.browser.people import join
+from tests.fixtures.live_server import EVENT_FILE, LiveServer, start_servers, stop_servers
+
+STREAMS = {
+    "youtube": (
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+    ),
+    "vimeo": ("https://vimeo.com/76979871", "https://player.vimeo.com/video/76979871"),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(STREAMS))
+def embed_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, LiveServer]]:
+    """A server whose event streams from YouTube or Vimeo."""
+    kind = request.param
+    directory = tmp_path_factory.mktemp(f"stream-{kind}")
+    text = EVENT_FILE.read_text(encoding="utf-8")
+    text = re.sub(
+        r'\[stream\]\nkind = "hls"\nurl = "[^"]*"',
+        f'[stream]\nkind = "{kind}"\nurl = "{STREAMS[kind][0]}"',
+        text,
+    )
+    assert f'kind = "{kind}"' in text
+    event_file = Path(directory) / "event.toml"
+    event_file.write_text(text, encoding="utf-8")
+    server = start_servers(directory, extra_env={"CONFERENCE_EVENT_FILE": str(event_file)})
+    yield kind, server
+    stop_servers(server)
+
+
+async def test_the_embed_loads_only_after_consent(
+    embed_server: tuple[str, LiveServer], new_context
+) -> None:
+    kind, server = embed_server
+    _, token = await server.person(name="Vivi Video")
+    third_party: list[str] = []
+
+    async def record(route: Route) -> None:
+        third_party.append(route.request.url)
+        await route.fulfill(status=200, content_type="text/html", body="<p>player</p>")
+
+    page = await join(new_context, server, token)
+    await page.context.route(
+        re.compile(r"https://([a-z]+\.)?(youtube|youtube-nocookie|vimeo)\.com/.*"), record
+    )
+    # the demo event is in the future: a moderator starting the agenda ends the countdown
+    await expect(page.locator("#stream-countdown")).to_be_visible()
+    _, mod_token = await server.person(Role.MODERATOR, name="Mod")
+    mod = await join(new_context, server, mod_token)
+    await mod.locator("#agenda-next").click()
+    consent = page.locator("#stream-consent")
+    await expect(consent).to_be_visible()
+    await expect(page.locator("iframe")).to_have_count(0)
+    assert third_party == []
+    await consent.get_by_role("button").click()
+    frame = page.locator("#stream-embed iframe")
+    await expect(frame).to_have_attribute("src", re.compile("^" + re.escape(STREAMS[kind][1])))
+    await expect(page.locator("#stream-embed")).to_be_visible()
+    assert all(url.startswith(STREAMS[kind][1]) for url in third_party)
