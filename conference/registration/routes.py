@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,7 +17,15 @@ from conference.auth.roles import Role, is_moderator
 from conference.links import join_url
 from conference.registration import csv_io, mail
 from conference.registration.ics import event_calendar
-from conference.registration.service import Outcome, Window, register, validate_form, window
+from conference.registration.service import (
+    Applicant,
+    Outcome,
+    Result,
+    Window,
+    register,
+    validate_form,
+    window,
+)
 from conference.services import Services
 from conference.web.identity import current_person
 from conference.web.templating import Pages, request_locale
@@ -96,6 +105,10 @@ def registration_routes(services: Services, pages: Pages) -> list[Route]:
             contact_email=event.contact_email,
         )
 
+    async def register_once(applicant: Applicant, *, reissue: bool) -> Result:
+        async with services.db.write() as conn:
+            return await register(conn, event, applicant, dt.datetime.now(dt.UTC), reissue=reissue)
+
     async def show_form(request: Request) -> Response:
         return form_page(request, await current_window())
 
@@ -108,10 +121,12 @@ def registration_routes(services: Services, pages: Pages) -> list[Route]:
         if applicant is None:
             return form_page(request, await current_window(), values, errors.fields, 400)
         mail_base = mail_base_url(request) if mail.mail_configured(settings) else None
-        async with services.db.write() as conn:
-            result = await register(
-                conn, event, applicant, dt.datetime.now(dt.UTC), reissue=mail_base is not None
-            )
+        try:
+            result = await register_once(applicant, reissue=mail_base is not None)
+        except sa.exc.IntegrityError:
+            # the same e-mail registered concurrently (PostgreSQL; SQLite serializes writers):
+            # the second attempt finds that person and answers as a repeat registration
+            result = await register_once(applicant, reissue=mail_base is not None)
         if result.outcome is Outcome.NOT_OPEN:
             return form_page(request, result.window, status_code=409)
         person, token = result.person, result.token
