@@ -60,6 +60,13 @@ async def test_the_embed_loads_only_after_consent(
     )
     # the demo event is in the future: a moderator starting the agenda ends the countdown
     await expect(page.locator("#stream-countdown")).to_be_visible()
+    await expect(page.locator("#stream-countdown")).to_contain_text(
+        "beginnt am Dienstag, 16. März 2027"
+    )
+    await expect(page.locator("#countdown-value")).to_have_text(
+        re.compile(r"^\d+ T\., \d\d:\d\d:\d\d$")
+    )
+    await expect(page.locator(".agenda-item")).to_have_count(7)
     _, mod_token = await server.person(Role.MODERATOR, name="Mod")
     mod = await join(new_context, server, mod_token)
     await mod.locator("#agenda-next").click()

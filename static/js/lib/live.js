@@ -7,6 +7,7 @@ import { mountChrome } from "./chrome.js";
 const EVENT_STREAM = "_event";
 const ACK_TIMEOUT_MS = 10000;
 const RESYNC_DELAY_MS = 500;
+const JOIN_RETRY_MS = 3000;
 
 /** A fresh id for an idempotent call (matches ^[A-Za-z0-9_-]{8,64}$). */
 export function newClientId() {
@@ -201,7 +202,11 @@ export function connectLive({ room, socketOptions = {} }) {
     try {
       snapshot = await join();
     } catch (err) {
+      if (ended || !socket.connected) return; // the next connect tries again
       setStatus("error", err);
+      setTimeout(() => {
+        if (!ended && socket.connected && !ready) void onConnected();
+      }, JOIN_RETRY_MS);
       return;
     }
     announceSnapshot(snapshot);
