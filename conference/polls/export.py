@@ -1,0 +1,102 @@
+"""CSV and JSON of a poll's results (and of each answer where the poll is not anonymous)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from conference.auth.people import Person
+from conference.auth.roles import is_moderator
+from conference.services import Services
+from conference.web.identity import current_person
+from conference.web.templating import Pages
+
+
+def safe_cell(value: Any) -> str:
+    """Cells never start like a spreadsheet formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return Response(
+        "\ufeff" + buffer.getvalue(),  # the byte-order mark makes spreadsheets read UTF-8
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+async def moderator_or_refusal(
+    services: Services, pages: Pages, request: Request
+) -> Person | Response:
+    """The moderator asking, or the page that refuses everyone else (401 / 403)."""
+    person = await current_person(services, request)
+    if person is None:
+        return pages.render(
+            request, "message.html", kind="join_required", status_code=401, event=services.event
+        )
+    if not is_moderator(person.role):
+        return pages.render(
+            request, "message.html", kind="forbidden", status_code=403, event=services.event
+        )
+    return person
+
+
+def answer_text(poll: dict[str, Any], answer: dict[str, Any]) -> str:
+    """One vote as readable text: option labels, words, the rating or the text."""
+    labels = {o["id"]: o["label"] for o in poll["options"]}
+    if "options" in answer:
+        return "; ".join(labels.get(o, o) for o in answer["options"])
+    if "words" in answer:
+        return "; ".join(answer["words"])
+    if "rating" in answer:
+        return str(answer["rating"])
+    return str(answer.get("text", ""))
+
+
+def result_rows(
+    poll: dict[str, Any], results: dict[str, Any], answers: list[dict[str, Any]] | None
+) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        ["poll", poll["question"]],
+        ["kind", poll["kind"]],
+        ["status", poll["status"]],
+        ["voters", results["voters"]],
+        [],
+    ]
+    kind = poll["kind"]
+    if kind in ("single", "multiple"):
+        rows.append(["option", "label", "count", "percent"])
+        rows += [[o["id"], o["label"], o["count"], o["percent"]] for o in results["options"]]
+    elif kind == "rating":
+        rows.append(["value", "label", "count", "percent"])
+        rows += [[s["value"], s["label"], s["count"], s["percent"]] for s in results["scale"]]
+        rows.append(["average", results["average"]])
+    elif kind == "wordcloud":
+        rows.append(["word", "count"])
+        rows += [[w["word"], w["count"]] for w in results["words"]]
+    else:
+        rows.append(["answer", "shown"])
+        rows += [[a["text"], a["shown"]] for a in results["answers"]]
+    if answers is not None:
+        rows += [[], ["name", "organisation", "answer", "created_at", "updated_at"]]
+        rows += [
+            [
+                a["name"],
+                a["organisation"],
+                answer_text(poll, a["answer"]),
+                a["created_at"],
+                a["updated_at"],
+            ]
+            for a in answers
+        ]
+    return rows

@@ -1,0 +1,113 @@
+// Poll results as DOM: bars with their numbers as text, the rating's average, the word cloud
+// drawn large with a ranked list beside it, shown open-text answers. Used by the plenary, the
+// moderator console and the presenter view.
+import { el, format } from "./page.js";
+
+const CLOUD_SIZES = 6; // classes poll-cloud-w1 … w6
+
+function bar(percent) {
+  const fill = el("span", { className: "poll-bar-fill" });
+  fill.style.width = `${Math.max(0, Math.min(100, Number(percent) || 0))}%`; // CSSOM, allowed by the CSP
+  return el("span", { className: "poll-bar", attrs: { "aria-hidden": "true" } }, [fill]);
+}
+
+function row(label, count, percent, strings) {
+  const text = format(strings.count_percent, { count, percent: `${formatPercent(percent)} %` });
+  return el("li", { className: "poll-row" }, [
+    el("span", { className: "poll-row-label", text: label }),
+    el("span", { className: "poll-row-value", text }),
+    bar(percent),
+  ]);
+}
+
+function formatPercent(value) {
+  return Number(value || 0).toLocaleString(document.documentElement.lang || undefined, {
+    maximumFractionDigits: 1,
+  });
+}
+
+/** A short sentence for screen readers: how many voted (and the average of a rating). */
+export function summary(results, strings) {
+  if (!results) return "";
+  let text = format(strings.voters, { n: results.voters });
+  if (results.average !== undefined && results.average !== null) {
+    text += " " + format(strings.average, { value: formatPercent(results.average) });
+  }
+  return text;
+}
+
+function wordcloud(results, strings) {
+  const words = results.words || [];
+  const box = el("div", { className: "poll-wordcloud" });
+  const max = Math.max(1, ...words.map((w) => w.count));
+  const cloud = el("p", { className: "poll-cloud", attrs: { "aria-hidden": "true" } });
+  // the cloud shows words alphabetically, sized by count; the ranked list says it in text
+  for (const word of [...words].sort((a, b) => a.word.localeCompare(b.word))) {
+    const size = Math.max(1, Math.ceil((word.count / max) * CLOUD_SIZES));
+    cloud.append(el("span", { className: `poll-cloud-word poll-cloud-w${size}`, text: word.word }), " ");
+  }
+  const ranked = el("ol", { className: "poll-ranked", attrs: { "aria-label": strings.ranked } });
+  for (const word of words) {
+    ranked.append(
+      el("li", { className: "poll-ranked-item", attrs: { "data-word": word.word, "data-count": word.count } }, [
+        el("span", { className: "poll-ranked-word", text: word.word }),
+        el("span", { className: "poll-ranked-count", text: String(word.count) }),
+      ]),
+    );
+  }
+  if (!words.length) box.append(el("p", { className: "poll-no-answers", text: strings.no_answers }));
+  else box.append(cloud, ranked);
+  return box;
+}
+
+/**
+ * Replace the children of `container` with the results.
+ * @param {{showAnswer?: (ref: string) => void}} options moderators' action on held answers
+ */
+export function renderResults(container, results, strings, options = {}) {
+  container.replaceChildren();
+  if (!results) return;
+  const kind = results.kind;
+  if (kind === "single" || kind === "multiple") {
+    const list = el("ul", { className: "poll-bars" });
+    for (const option of results.options) list.append(row(option.label, option.count, option.percent, strings));
+    container.append(list);
+  } else if (kind === "rating") {
+    const list = el("ul", { className: "poll-bars poll-scale" });
+    for (const step of results.scale) {
+      const label = step.label ? `${step.value} – ${step.label}` : String(step.value);
+      list.append(row(label, step.count, step.percent, strings));
+    }
+    const average =
+      results.average === null || results.average === undefined
+        ? strings.no_average
+        : format(strings.average, { value: formatPercent(results.average) });
+    container.append(el("p", { className: "poll-average", text: average }), list);
+  } else if (kind === "wordcloud") {
+    container.append(wordcloud(results, strings));
+  } else {
+    const list = el("ul", { className: "poll-answers" });
+    for (const answer of results.answers || []) {
+      const item = el("li", { className: "poll-answer" }, [el("span", { text: answer.text })]);
+      if (options.showAnswer && answer.shown === false) {
+        const show = el("button", {
+          className: "button-small",
+          text: strings.show_answer,
+          attrs: { type: "button", "aria-label": format(strings.show_answer_label, { text: answer.text }) },
+        });
+        show.addEventListener("click", () => options.showAnswer(answer.ref));
+        item.append(" ", show);
+      } else if (options.showAnswer) {
+        item.append(" ", el("span", { className: "badge", text: strings.shown }));
+      }
+      list.append(item);
+    }
+    if (!(results.answers || []).length) list.append(el("li", { text: strings.no_answers }));
+    container.append(list);
+  }
+  let footer = format(strings.voters, { n: results.voters });
+  if (results.turnout !== null && results.turnout !== undefined) {
+    footer += " · " + format(strings.turnout, { percent: `${formatPercent(results.turnout)} %`, present: results.present });
+  }
+  container.append(el("p", { className: "poll-footer", text: footer }));
+}
