@@ -12,6 +12,8 @@ from starlette.staticfiles import StaticFiles
 from conference.auth.people import hash_token, person_for_token_hash
 from conference.auth.roles import is_moderator
 from conference.auth.sessions import COOKIE_NAME, MAX_AGE_SECONDS, Session
+from conference.polls.routes import poll_routes
+from conference.qa.routes import qa_routes
 from conference.registration.routes import registration_routes
 from conference.services import Services
 from conference.state import backend_name
@@ -96,6 +98,8 @@ def page_routes(services: Services, pages: Pages) -> list[Route | Mount]:
         Route("/moderator", moderator, name="moderator"),
         Route("/leave", leave, name="leave", methods=["GET", "POST"]),
         *registration_routes(services, pages),
+        *poll_routes(services, pages),
+        *qa_routes(services, pages),
         Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
     ]
 
