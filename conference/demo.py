@@ -6,6 +6,7 @@ from conference.auth.people import issue_token
 from conference.auth.roles import Role
 from conference.events.loader import load_event
 from conference.links import find_or_create, join_url
+from conference.polls.presenter import presenter_key
 from conference.settings import Settings
 from conference.storage.db import Database
 
@@ -25,6 +26,7 @@ async def prepare_demo(settings: Settings, base_url: str) -> str:
         f"  {event.title}",
         f"  Event page:      {base_url}/",
         f"  Registration:    {base_url}/register",
+        f"  Presenter view:  {base_url}/presenter/{presenter_key(settings)}",
     ]
     try:
         async with db.write() as conn:
