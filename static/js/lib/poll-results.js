@@ -93,7 +93,7 @@ export function renderResults(container, results, strings, options = {}) {
         const show = el("button", {
           className: "button-small",
           text: strings.show_answer,
-          attrs: { type: "button", "aria-label": format(strings.show_answer_label, { text: answer.text }) },
+          attrs: { type: "button", "aria-label": `${strings.show_answer}: ${answer.text.slice(0, 60)}` },
         });
         show.addEventListener("click", () => options.showAnswer(answer.ref));
         item.append(" ", show);

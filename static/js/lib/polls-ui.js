@@ -261,8 +261,13 @@ export function mountPollsModerator(live, doc) {
     }
   }
 
-  function button(text, label, onClick, extra = "") {
-    const b = el("button", { className: `button-small ${extra}`.trim(), text, attrs: { type: "button", "aria-label": label } });
+  function button(action, text, context, onClick, extra = "") {
+    // the accessible name starts with the visible text, then says which poll
+    const b = el("button", {
+      className: `button-small ${extra}`.trim(),
+      text,
+      attrs: { type: "button", "aria-label": `${text}: ${context}`, "data-action": action },
+    });
     b.addEventListener("click", onClick);
     return b;
   }
@@ -277,13 +282,13 @@ export function mountPollsModerator(live, doc) {
       status: el("p", { className: "poll-status" }),
       resultsBox: el("div", { className: "poll-results" }),
       buttons: {
-        open: button(strings.open, format(strings.open_label, { question: q }), () => act("poll:open", ref, strings.opened_done)),
-        close: button(strings.close, format(strings.close_label, { question: q }), () => act("poll:close", ref, strings.closed_done)),
-        reopen: button(strings.reopen, format(strings.reopen_label, { question: q }), () => act("poll:reopen", ref, strings.opened_done)),
-        reveal: button(strings.reveal, format(strings.reveal_label, { question: q }), () => act("poll:reveal", { ...ref, revealed: true }, strings.revealed_done)),
-        hide: button(strings.hide, format(strings.hide_label, { question: q }), () => act("poll:reveal", { ...ref, revealed: false }, strings.hidden_done)),
-        showAll: button(strings.show_all, format(strings.show_all_label, { question: q }), () => act("poll:answers:show", { ...ref, all: true }, strings.shown_done)),
-        remove: button(strings.delete, format(strings.delete_label, { question: q }), () => act("poll:delete", ref, strings.deleted_done), "button-danger"),
+        open: button("open", strings.open, q, () => act("poll:open", ref, strings.opened_done)),
+        close: button("close", strings.close, q, () => act("poll:close", ref, strings.closed_done)),
+        reopen: button("reopen", strings.reopen, q, () => act("poll:reopen", ref, strings.opened_done)),
+        reveal: button("reveal", strings.reveal, q, () => act("poll:reveal", { ...ref, revealed: true }, strings.revealed_done)),
+        hide: button("hide", strings.hide, q, () => act("poll:reveal", { ...ref, revealed: false }, strings.hidden_done)),
+        showAll: button("showAll", strings.show_all, q, () => act("poll:answers:show", { ...ref, all: true }, strings.shown_done)),
+        remove: button("remove", strings.delete, q, () => act("poll:delete", ref, strings.deleted_done), "button-danger"),
       },
     };
     const controls = el("div", { className: "control-row poll-controls" }, Object.values(v.buttons));

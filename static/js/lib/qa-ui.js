@@ -82,7 +82,7 @@ export function mountQaParticipant(live, doc) {
     const voted = upvoted.has(q.id);
     v.up.textContent = voted ? strings.unvote : strings.upvote;
     v.up.setAttribute("aria-pressed", voted ? "true" : "false");
-    v.up.setAttribute("aria-label", format(voted ? strings.unvote_label : strings.upvote_label, { body: q.body }));
+    v.up.setAttribute("aria-label", `${v.up.textContent}: ${q.body.slice(0, 60)}`);
     v.up.hidden = q.status === "held";
     return v.li;
   }
@@ -190,8 +190,12 @@ export function mountQaModerator(live, doc) {
     }
   }
 
-  function button(text, label, onClick, extra = "") {
-    const b = el("button", { className: `button-small ${extra}`.trim(), text, attrs: { type: "button", "aria-label": label } });
+  function button(action, text, label, onClick, extra = "") {
+    const b = el("button", {
+      className: `button-small ${extra}`.trim(),
+      text,
+      attrs: { type: "button", "aria-label": label, "data-action": action },
+    });
     b.addEventListener("click", onClick);
     return b;
   }
@@ -215,16 +219,16 @@ export function mountQaModerator(live, doc) {
       });
       const b = {};
       const short = () => questions.get(question.id).body.slice(0, 60);
-      b.approve = button(strings.approve, "", () => act("question:approve", ref, strings.approved_done));
-      b.reject = button(strings.reject, "", () => act("question:reject", ref, strings.rejected_done), "button-danger");
-      b.edit = button(strings.edit, "", () => {
+      b.approve = button("approve", strings.approve, "", () => act("question:approve", ref, strings.approved_done));
+      b.reject = button("reject", strings.reject, "", () => act("question:reject", ref, strings.rejected_done), "button-danger");
+      b.edit = button("edit", strings.edit, "", () => {
         editInput.value = questions.get(question.id).body;
         editForm.hidden = false;
         editInput.focus();
       });
-      b.answered = button(strings.mark_answered, "", () => act("question:answered", { ...ref, value: true }, strings.answered_done));
-      b.pin = button(strings.pin, "", () => act("question:pin", { ...ref, value: true }, strings.pinned_done));
-      b.unpin = button(strings.unpin, "", () => act("question:pin", { ...ref, value: false }, strings.unpinned_done));
+      b.answered = button("answered", strings.mark_answered, "", () => act("question:answered", { ...ref, value: true }, strings.answered_done));
+      b.pin = button("pin", strings.pin, "", () => act("question:pin", { ...ref, value: true }, strings.pinned_done));
+      b.unpin = button("unpin", strings.unpin, "", () => act("question:pin", { ...ref, value: false }, strings.unpinned_done));
       const li = el("li", { className: "qa-item", attrs: { "data-question-id": question.id } }, [
         body,
         meta,
@@ -249,7 +253,7 @@ export function mountQaModerator(live, doc) {
     v.b.pin.hidden = !visible || q.pinned;
     v.b.unpin.hidden = !q.pinned;
     for (const [name, node] of Object.entries(v.b)) {
-      node.setAttribute("aria-label", format(strings[`${name}_label`] || "%(body)s", { body: v.short() }));
+      node.setAttribute("aria-label", `${node.textContent}: ${v.short()}`);
     }
     return v.li;
   }

@@ -1,0 +1,116 @@
+"""Polls and questions in real browsers: the prepared word cloud and rating, a question from
+submission to the presenter view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.async_api import Page, expect
+
+from conference.auth.roles import Role
+from conference.polls.presenter import presenter_key
+from conference.settings import Settings
+from tests.browser.people import join
+from tests.fixtures.browser import axe_violations
+from tests.fixtures.live_server import LiveServer
+
+VISION = "Wie sieht Ihre Vision"
+MOOD = "Wie ist Ihre Stimmung?"
+
+
+def _poll(page: Page, question: str, container: str) -> Any:
+    return page.locator(f"{container} article.poll", has_text=question)
+
+
+async def _answer_words(page: Page, words: list[str]) -> None:
+    poll = _poll(page, VISION, "#polls")
+    await expect(poll.locator("form")).to_be_visible()
+    inputs = poll.locator("input[name=word]")
+    for index, word in enumerate(words):
+        await inputs.nth(index).fill(word)
+    await inputs.nth(0).press("Enter")  # keyboard: Enter submits the form
+    await expect(poll.locator(".poll-mine")).to_be_visible()
+
+
+async def _rate(page: Page, value: int) -> None:
+    poll = _poll(page, MOOD, "#polls")
+    radio = poll.locator(f"input[type=radio][value='{value}']")
+    await radio.focus()
+    await radio.press("Space")
+    await poll.locator("button[type=submit]").press("Enter")
+    await expect(poll.locator(".poll-mine")).to_be_visible()
+
+
+async def test_word_cloud_rating_and_a_question_reach_the_presenter_view(
+    memory_server: LiveServer, new_context: Any
+) -> None:
+    server = memory_server
+    _, anna_token = await server.person(name="Anna Arendt", organisation="Initiative Lausitz")
+    _, bert_token = await server.person(name="Bert Brecht", organisation="Forum Ostwürttemberg")
+    _, mod_token = await server.person(Role.MODERATOR, name="Mia Moderatorin")
+    mod = await join(new_context, server, mod_token)
+    anna = await join(new_context, server, anna_token)
+    bert = await join(new_context, server, bert_token)
+    presenter_context = await new_context()
+    presenter = await presenter_context.new_page()
+    key = presenter_key(Settings(secret_key=server.env["CONFERENCE_SECRET_KEY"]))
+    await presenter.goto(f"{server.url}/presenter/{key}")
+
+    # the moderator opens the prepared word cloud; two participants answer
+    vision = _poll(mod, VISION, "#polls-admin")
+    await vision.locator("button[data-action=open]").click()
+    await expect(vision.locator(".poll-status")).not_to_have_text("")
+    await expect(vision.locator("button[data-action=close]")).to_be_visible()
+    await _answer_words(anna, ["klimaneutral", "wettbewerbsfähig"])
+    await _answer_words(bert, ["Klimaneutral "])
+
+    cloud = presenter.locator("#presenter-poll")
+    await expect(presenter.locator("#presenter-poll-question")).to_contain_text(VISION)
+    await expect(
+        cloud.locator(".poll-ranked-item[data-word='klimaneutral'] .poll-ranked-count")
+    ).to_have_text("2")
+    await expect(
+        cloud.locator(".poll-ranked-item[data-word='wettbewerbsfähig'] .poll-ranked-count")
+    ).to_have_text("1")
+    await expect(cloud.locator(".poll-ranked-item").first).to_have_attribute(
+        "data-word", "klimaneutral"
+    )
+    await expect(cloud.locator(".poll-cloud-word", has_text="wettbewerbsfähig")).to_be_visible()
+    # the participants see the same ranked list, with a text equivalent beside the cloud
+    ranked = _poll(bert, VISION, "#polls").locator(".poll-ranked-item[data-word='klimaneutral']")
+    await expect(ranked).to_contain_text("2")
+    await vision.locator("button[data-action=close]").click()
+    await expect(vision.locator("button[data-action=reopen]")).to_be_visible()
+
+    # the rating of the room's mood shows its average
+    mood = _poll(mod, MOOD, "#polls-admin")
+    await mood.locator("button[data-action=open]").click()
+    await _rate(anna, 4)
+    await _rate(bert, 5)
+    await expect(presenter.locator("#presenter-poll-question")).to_have_text(MOOD)
+    await expect(presenter.locator("#presenter-results .poll-average")).to_contain_text("4,5")
+    await expect(_poll(anna, MOOD, "#polls").locator(".poll-average")).to_contain_text("4,5")
+    await expect(mood.locator(".poll-average")).to_contain_text("4,5")
+
+    # a question: submitted, approved, upvoted by the other participant, pinned, on the stream
+    text = "Wie geht es nach dem Kickoff weiter?"
+    await anna.locator("#qa-input").fill(text)
+    await anna.locator("#qa-form button[type=submit]").click()
+    await expect(anna.locator("#qa-list .qa-item", has_text=text)).to_be_visible()
+    await expect(bert.locator("#qa-list .qa-item", has_text=text)).to_have_count(0)
+    held = mod.locator("#qa-admin-list .qa-item", has_text=text)
+    await held.locator("button[data-action=approve]").click()
+    shown = bert.locator("#qa-list .qa-item", has_text=text)
+    await expect(shown).to_be_visible()
+    await shown.locator("button.qa-upvote").click()
+    await expect(shown.locator("button.qa-upvote")).to_have_attribute("aria-pressed", "true")
+    await expect(held.locator(".qa-meta")).to_contain_text("1")
+    await held.locator("button[data-action=pin]").click()
+    await expect(presenter.locator("#presenter-question-body")).to_have_text(text)
+    await expect(presenter.locator("#presenter-question-meta")).to_contain_text("Anna Arendt")
+    await expect(presenter.locator("#presenter-question-meta")).to_contain_text("1")
+
+    assert await axe_violations(presenter) == []
+    assert await axe_violations(anna) == []
+    assert await axe_violations(mod) == []
+    await presenter_context.close()
