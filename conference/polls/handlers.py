@@ -311,7 +311,10 @@ async def _snapshot(ctx: Context, conn: AsyncConnection, room: str) -> dict[str,
     rows = await store.in_room(conn, ctx.event_id, room, drafts=manager)
     polls = [store.as_poll(row) for row in rows]
     mine = await store.my_votes(conn, [p["id"] for p in polls], ctx.person.id)
-    present = len(await ctx.services.state.presence_people(room))
+    present = await service.present_count(ctx.services, room)
+    tallies = await store.tallies(
+        conn, [p["id"] for p in polls if service.may_see(p, ctx.person, p["id"] in mine)]
+    )
     items = []
     for poll in polls:
         voted = poll["id"] in mine
@@ -321,7 +324,12 @@ async def _snapshot(ctx: Context, conn: AsyncConnection, room: str) -> dict[str,
                 **poll,
                 "my_vote": mine.get(poll["id"]),
                 "results": await service.results(
-                    ctx.services, conn, poll, moderator=manager, present=present
+                    ctx.services,
+                    conn,
+                    poll,
+                    moderator=manager,
+                    present=present,
+                    tally=tallies[poll["id"]],
                 )
                 if shown
                 else None,

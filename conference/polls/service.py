@@ -45,6 +45,14 @@ def may_see(poll: dict[str, Any], person: Person, voted: bool) -> bool:
     return bool(poll["settings"]["results"] == "after_vote") and voted
 
 
+async def present_count(services: Services, room: str) -> int:
+    """How many are in the room: the count kept once a second, read afresh only when unknown."""
+    count = services.presence_counts.get(room)
+    if count is None:
+        count = len(await services.state.presence_people(room))
+    return count
+
+
 def _percent(count: int, total: int) -> float:
     return round(count * 100 / total, 1) if total else 0.0
 
@@ -56,11 +64,12 @@ async def results(
     *,
     moderator: bool = False,
     present: int | None = None,
+    tally: tuple[int, dict[str, int]] | None = None,
 ) -> dict[str, Any]:
     """Counts, percentages and turnout (voters / present in the room), per kind."""
-    voters, counts = await store.tally(conn, poll["id"])
+    voters, counts = tally if tally is not None else await store.tally(conn, poll["id"])
     if present is None:
-        present = len(await services.state.presence_people(poll["room"]))
+        present = await present_count(services, poll["room"])
     data: dict[str, Any] = {
         "poll_id": poll["id"],
         "room": poll["room"],

@@ -219,6 +219,30 @@ async def tally(conn: AsyncConnection, poll_id: str) -> tuple[int, dict[str, int
     return int(voters), {row.value: int(row.n) for row in await conn.execute(query)}
 
 
+async def tallies(
+    conn: AsyncConnection, poll_ids: list[str]
+) -> dict[str, tuple[int, dict[str, int]]]:
+    """`tally` of several polls in two queries (for room snapshots)."""
+    found: dict[str, tuple[int, dict[str, int]]] = {poll_id: (0, {}) for poll_id in poll_ids}
+    if not poll_ids:
+        return found
+    voters = (
+        sa.select(poll_votes.c.poll_id, sa.func.count().label("n"))
+        .where(poll_votes.c.poll_id.in_(poll_ids))
+        .group_by(poll_votes.c.poll_id)
+    )
+    for row in await conn.execute(voters):
+        found[row.poll_id] = (int(row.n), {})
+    counts = (
+        sa.select(poll_answers.c.poll_id, poll_answers.c.value, sa.func.count().label("n"))
+        .where(poll_answers.c.poll_id.in_(poll_ids))
+        .group_by(poll_answers.c.poll_id, poll_answers.c.value)
+    )
+    for row in await conn.execute(counts):
+        found[row.poll_id][1][row.value] = int(row.n)
+    return found
+
+
 async def open_answers(conn: AsyncConnection, poll_id: str) -> list[dict[str, Any]]:
     """Open-text answers, oldest first, with whether the moderator showed them."""
     query = (
