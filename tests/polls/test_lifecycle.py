@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conference.auth.roles import Role
 from tests.fixtures.live_server import LiveServer
 from tests.polls.helpers import moderator, open_poll, participant, ref
 
@@ -214,3 +215,35 @@ async def test_a_poll_with_a_countdown_closes_itself(live: LiveServer, connect: 
     assert final["voters"] == 1
     closed = [d for d in voter.received["poll:updated"] if d["poll"]["id"] == poll["id"]]
     assert closed[-1]["poll"]["status"] == "closed"
+
+
+async def test_facilitators_manage_polls_of_their_own_room_only(
+    live: LiveServer, connect: Any
+) -> None:
+    _, token = await live.person(Role.FACILITATOR, room="vernetzung")
+    facilitator = await connect(live.url, token)
+    await facilitator.ok("room:join", {"room": "vernetzung"})
+    created = await facilitator.ok("poll:create", {"room": "vernetzung", **CHOICE})
+    opened = await facilitator.ok("poll:open", {"room": "vernetzung", "id": created["poll"]["id"]})
+    assert opened["poll"]["room"] == "vernetzung"
+    ack = await facilitator.call("poll:create", {"room": "plenary", **CHOICE})
+    assert ack["error"]["code"] == "auth.forbidden"
+    mod = await moderator(live, connect)
+    plenary_poll = await open_poll(mod, **CHOICE)
+    ack = await facilitator.call("poll:close", ref(plenary_poll))
+    assert ack["error"]["code"] == "auth.forbidden"
+    # a plenary poll named with the workshop's room is not found there
+    ack = await facilitator.call("poll:close", {"room": "vernetzung", "id": plenary_poll["id"]})
+    assert ack["error"]["code"] == "poll.not_found"
+
+
+async def test_the_prepared_polls_are_drafts_once(live: LiveServer, connect: Any) -> None:
+    mod = await moderator(live, connect)
+    snapshot = await mod.ok("room:join", {"room": "plenary"})
+    keys = [p["key"] for p in snapshot["polls"]["polls"] if p["key"]]
+    assert sorted(keys) == ["stimmung", "vision"]
+    vision = next(p for p in snapshot["polls"]["polls"] if p["key"] == "vision")
+    assert vision["kind"] == "wordcloud"
+    assert vision["settings"]["max_answers"] == 3
+    stimmung = next(p for p in snapshot["polls"]["polls"] if p["key"] == "stimmung")
+    assert stimmung["settings"]["scale_labels"]["5"] == "großartig"
