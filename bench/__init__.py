@@ -1,0 +1,1 @@
+"""Benchmarks of the realtime server against bare baselines (see docs/benchmarks.md)."""

@@ -1,0 +1,313 @@
+"""`python -m bench [scenario …] [--quick | --n N]`: start the servers, run, print, save JSON.
+
+Scenarios: joinstorm, fanout, reactions, votes, memory, redis (default: all). Every scenario
+runs against our server and the bare python-socketio baseline in the same invocation; fan-out
+also against a bare ASGI websocket broadcast (the ceiling).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import gc
+import json
+import platform
+import sys
+import time
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from bench import harness, report, scenarios
+from bench.polls import vote_setup
+from bench.scenarios import Crowd
+
+ALL = ["joinstorm", "fanout", "reactions", "votes", "memory", "redis"]
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def plan(args: argparse.Namespace) -> dict[str, Any]:
+    if args.quick or args.n:
+        n = args.n or 50
+        return {
+            "join_sizes": [n],
+            "fan_sizes": [n],
+            "rates": [1, 5],
+            "duration": 1.0,
+            "ladder": [20],
+            "ladder_s": 1.0,
+            "react_n": n,
+            "react_s": 1.0,
+            "vote_dups": max(1, n // 10),
+            "memory_n": n,
+            "redis_n": n,
+            "redis_rates": [5],
+            "settle": 0.3,
+            "prestart": True,
+            "memory_kinds": ["ours", "ours_deflate"],
+        }
+    return {
+        "join_sizes": [200, 1000, 2000],
+        "fan_sizes": [200, 1000, 2000],
+        "rates": [1, 5, 20],
+        "duration": 5.0,
+        "ladder": [10, 15, 20, 30, 40, 60, 80],
+        "ladder_s": 3.0,
+        "react_n": 2000,
+        "react_s": 5.0,
+        "vote_dups": 200,
+        "memory_n": 2000,
+        "redis_n": 2000,
+        "redis_rates": [5, 20],
+        "settle": 1.0,
+        "prestart": False,
+        "memory_kinds": ["ours", "ours_deflate", "baseline"],
+    }
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {}
+    for name in (
+        "python-socketio",
+        "python-engineio",
+        "uvicorn",
+        "starlette",
+        "websockets",
+        "picows",
+        "redis",
+        "uvloop",
+    ):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return {
+        "nproc": harness.CORES,
+        "cpu": model,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "libraries": versions,
+        "pinning": (
+            f"server on core 0, load generator on core {harness.GENERATOR_CORE}"
+            if harness.CORES >= 2
+            else "one core: not pinned"
+        ),
+    }
+
+
+STARTERS: dict[str, Callable[[], harness.Server]] = {
+    "ours": lambda: harness.start_ours(),
+    "baseline": lambda: harness.start_plain("baseline"),
+    "bare": lambda: harness.start_plain("bare"),
+    "memory:ours": lambda: harness.start_ours(),
+    "memory:ours_deflate": lambda: harness.start_ours(deflate=True),
+    "memory:baseline": lambda: harness.start_plain("baseline"),
+    "redis": lambda: harness.start_ours(processes=2, redis=True),
+}
+
+
+class Servers:
+    """Servers are started when a scenario needs them, or all at once up front (smoke run)."""
+
+    def __init__(self) -> None:
+        self.started: dict[str, harness.Server] = {}
+
+    async def prestart(self, names: list[str]) -> None:
+        gate = asyncio.Semaphore(harness.CORES)
+
+        async def start(name: str) -> harness.Server:
+            async with gate:
+                return await asyncio.to_thread(STARTERS[name])
+
+        results = await asyncio.gather(*(start(n) for n in names), return_exceptions=True)
+        for name, result in zip(names, results, strict=True):
+            if isinstance(result, harness.Server):
+                self.started[name] = result
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+
+    async def get(self, name: str) -> harness.Server:
+        server = self.started.pop(name, None)
+        return server or await asyncio.to_thread(STARTERS[name])
+
+    def stop_all(self) -> None:
+        for server in self.started.values():
+            server.stop()
+        self.started.clear()
+
+
+def needed(selected: list[str], p: dict[str, Any]) -> list[str]:
+    names = []
+    if {"joinstorm", "fanout", "reactions", "votes"} & set(selected):
+        names += ["ours", "baseline"]
+    if "fanout" in selected:
+        names.append("bare")
+    if "memory" in selected:
+        names += [f"memory:{kind}" for kind in p["memory_kinds"]]
+    if "redis" in selected:
+        names.append("redis")
+    return names
+
+
+async def run_kind(
+    kind: str, servers: Servers, selected: list[str], p: dict[str, Any], out: dict[str, Any]
+) -> None:
+    """Scenarios 1-4 on one server of one kind (ours or baseline)."""
+    server = await servers.get(kind)
+    try:
+        if "joinstorm" in selected:
+            out.setdefault("joinstorm", {})[kind] = await scenarios.join_storm(
+                server, p["join_sizes"]
+            )
+            report.progress(f"join storm ({kind}) done")
+        if not {"fanout", "reactions", "votes"} & set(selected):
+            return
+        crowd = Crowd(server)
+        try:
+            if "fanout" in selected:
+                out.setdefault("fanout", {})[kind] = await scenarios.fanout(
+                    crowd, p["fan_sizes"], p["rates"], p["duration"], p["ladder"], p["ladder_s"]
+                )
+                report.progress(f"fan-out ({kind}) done")
+            if "reactions" in selected:
+                await crowd.grow(p["react_n"], scenarios.GROW_AT_ONCE)
+                out.setdefault("reactions", {})[kind] = await scenarios.reactions(
+                    crowd, 2.0, p["react_s"]
+                )
+                report.progress(f"reactions ({kind}) done")
+            if "votes" in selected:
+                await crowd.grow(p["react_n"], scenarios.GROW_AT_ONCE)
+                out.setdefault("votes", {})[kind] = await scenarios.vote_storm(
+                    crowd, vote_setup(kind), p["vote_dups"], 1.0
+                )
+                report.progress(f"vote storm ({kind}) done")
+        finally:
+            await crowd.close()
+    finally:
+        server.stop()
+
+
+async def run_ceiling(servers: Servers, p: dict[str, Any], out: dict[str, Any]) -> None:
+    server = await servers.get("bare")
+    crowd = Crowd(server)
+    try:
+        _, failures = await crowd.grow(max(p["fan_sizes"]), scenarios.GROW_AT_ONCE)
+        if failures:
+            raise RuntimeError(f"ceiling: {len(failures)} clients failed: {failures[:2]}")
+        await asyncio.sleep(p["settle"])
+        ladder = [r * 2 for r in p["ladder"]] + [r * 4 for r in p["ladder"][-2:]]
+        out.setdefault("fanout", {})["bare"] = await scenarios.run_ladder(
+            crowd, ladder, p["ladder_s"]
+        )
+        report.progress("fan-out ceiling (bare websocket) done")
+    finally:
+        await crowd.close()
+        server.stop()
+
+
+async def run_memory(servers: Servers, p: dict[str, Any], out: dict[str, Any]) -> None:
+    rows = {}
+    for label in p["memory_kinds"]:
+        server = await servers.get(f"memory:{label}")
+        try:
+            rows[label] = await scenarios.memory(server, p["memory_n"], deflate_offer=True)
+        finally:
+            server.stop()
+        report.progress(f"memory ({label}) done")
+    out["memory"] = rows
+
+
+async def run_redis(servers: Servers, p: dict[str, Any], out: dict[str, Any]) -> None:
+    server = await servers.get("redis")
+    crowd = Crowd(server)
+    try:
+        result: dict[str, Any] = {}
+        result["fanout"] = await scenarios.fanout(
+            crowd, [p["redis_n"]], p["redis_rates"], p["duration"], p["ladder"], p["ladder_s"]
+        )
+        report.progress("fan-out on two processes done")
+        result["votes"] = await scenarios.vote_storm(crowd, vote_setup("ours"), p["vote_dups"], 1.0)
+        report.progress("vote storm on two processes done")
+        out["redis"] = result
+    finally:
+        await crowd.close()
+        server.stop()
+
+
+async def main_async(selected: list[str], p: dict[str, Any]) -> dict[str, Any]:
+    harness.pin_generator()
+    scenarios.SETTLE = p["settle"]
+    gc.freeze()
+    out: dict[str, Any] = {}
+    servers = Servers()
+    try:
+        if p["prestart"]:
+            await servers.prestart(needed(selected, p))
+        if {"joinstorm", "fanout", "reactions", "votes"} & set(selected):
+            for kind in ("ours", "baseline"):
+                await run_kind(kind, servers, selected, p, out)
+        if "fanout" in selected:
+            await run_ceiling(servers, p, out)
+        if "memory" in selected:
+            await run_memory(servers, p, out)
+        if "redis" in selected:
+            await run_redis(servers, p, out)
+    finally:
+        servers.stop_all()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("scenarios", nargs="*", help=f"any of {', '.join(ALL)} (default: all)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: N = 50, short cells")
+    parser.add_argument("--n", type=int, help="one size for every scenario (short cells)")
+    parser.add_argument(
+        "--out", type=Path, help="JSON file (default: bench/results/<timestamp>.json)"
+    )
+    args = parser.parse_args(argv)
+    selected = args.scenarios or ALL
+    unknown = set(selected) - set(ALL)
+    if unknown:
+        parser.error(
+            f"unknown scenario(s): {', '.join(sorted(unknown))}; choose from {', '.join(ALL)}"
+        )
+    p = plan(args)
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    started = time.perf_counter()
+    results = asyncio.run(main_async(selected, p))
+    document = {
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "command": "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "machine": machine(),
+        "plan": p,
+        "results": results,
+        "targets": report.targets(results),
+        "duration_s": round(time.perf_counter() - started, 1),
+    }
+    print(report.table(document))
+    path = args.out or RESULTS / f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nresults: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
