@@ -16,6 +16,7 @@ from conference.auth.sessions import COOKIE_NAME
 from conference.polls.presenter import PRESENTER_EVENTS, PRESENTER_ROLE, presenter_identity
 from conference.realtime import audiences
 from conference.realtime.dispatch import Connection, Dispatcher, TokenBucket, refusal
+from conference.realtime.fanout import FanoutManager, FanoutRedisManager
 from conference.services import Services
 from conference.settings import Settings
 from conference.web.i18n import pick_locale
@@ -35,11 +36,11 @@ def transport_limit(settings: Settings) -> int:
 def create_sio(settings: Settings) -> socketio.AsyncServer:
     manager: socketio.AsyncManager
     if settings.redis_url:
-        manager = socketio.AsyncRedisManager(
+        manager = FanoutRedisManager(
             settings.redis_url, redis_options={"max_connections": settings.redis_pool_size}
         )
     else:
-        manager = socketio.AsyncManager()
+        manager = FanoutManager()
     return socketio.AsyncServer(
         async_mode="asgi",
         client_manager=manager,
