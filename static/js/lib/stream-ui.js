@@ -5,6 +5,7 @@ import { format } from "./page.js";
 
 const YOUTUBE_ID = /^[A-Za-z0-9_-]{11}$/;
 const VIMEO_ID = /^[0-9]{1,12}$/;
+const HLS_RETRY_MS = 30000;
 
 /** The privacy-friendly embed address of a YouTube or Vimeo stream, or null. */
 export function embedUrl(kind, url) {
@@ -67,6 +68,7 @@ export function mountStream(live, doc, { stream, startsAt, strings }) {
   let state = null;
   let timer = null;
   let hls = null;
+  let retryTimer = null;
 
   function show(name) {
     if (state === name) return;
@@ -112,14 +114,18 @@ export function mountStream(live, doc, { stream, startsAt, strings }) {
       hls = null;
     }
     show("offline");
+    // the stream may start later: look again now and then, and switch over when it does
+    clearTimeout(retryTimer);
+    if (stream.kind === "hls") retryTimer = setTimeout(() => play(true), HLS_RETRY_MS);
   }
 
-  function play() {
+  function play(retrying = false) {
     if (stream.kind === "hls" && stream.url && parts.video) {
-      show("video");
       const video = parts.video;
+      if (!retrying) show("video");
       if (Hls.isSupported()) {
         hls = new Hls({ enableWorker: false, manifestLoadingMaxRetry: 1 });
+        hls.on(Hls.Events.MANIFEST_PARSED, () => show("video"));
         hls.on(Hls.Events.ERROR, (_event, data) => {
           if (data.fatal) offline();
         });
@@ -127,9 +133,10 @@ export function mountStream(live, doc, { stream, startsAt, strings }) {
         hls.attachMedia(video);
       } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
         video.addEventListener("error", offline, { once: true });
+        video.addEventListener("loadedmetadata", () => show("video"), { once: true });
         video.src = stream.url;
       } else {
-        offline();
+        show("offline");
       }
       return;
     }
