@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     max_payload_bytes: int = Field(default=64 * 1024, ge=1024)
     rate_limit_per_second: float = Field(default=5.0, gt=0)
     rate_limit_burst: int = Field(default=20, ge=1)
+    registration_rate_per_minute: int = Field(default=20, ge=1)
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_from: str = "conference@localhost"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from conference.auth.people import Person
 from conference.auth.roles import Permission, allows
+from conference.ratelimit import TokenBucket
 from conference.realtime.errors import MESSAGES, Refused
 
 if TYPE_CHECKING:
@@ -34,25 +34,6 @@ class Payload(BaseModel):
 
 class NoPayload(Payload):
     pass
-
-
-class TokenBucket:
-    """Per-person rate limit within one process: `rate` events/s with bursts of `burst`."""
-
-    __slots__ = ("burst", "rate", "stamp", "tokens")
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens, self.stamp = float(burst), time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        return False
 
 
 @dataclass

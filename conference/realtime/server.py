@@ -14,8 +14,9 @@ from socketio.exceptions import ConnectionRefusedError as Refuse
 from conference.auth.people import Person, hash_token, person_for_token_hash
 from conference.auth.sessions import COOKIE_NAME
 from conference.polls.presenter import PRESENTER_EVENTS, PRESENTER_ROLE, presenter_identity
+from conference.ratelimit import TokenBucket
 from conference.realtime import audiences
-from conference.realtime.dispatch import Connection, Dispatcher, TokenBucket, refusal
+from conference.realtime.dispatch import Connection, Dispatcher, refusal
 from conference.realtime.fanout import FanoutManager, FanoutRedisManager
 from conference.services import Services
 from conference.settings import Settings

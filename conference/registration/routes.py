@@ -15,6 +15,7 @@ from starlette.routing import Route
 from conference.auth.people import Person, count_participants, issue_token, list_people
 from conference.auth.roles import Role, is_moderator
 from conference.links import join_url
+from conference.ratelimit import KeyedLimiter
 from conference.registration import csv_io, mail
 from conference.registration.ics import event_calendar
 from conference.registration.service import (
@@ -79,6 +80,10 @@ def registration_routes(services: Services, pages: Pages) -> list[Route]:
             return None
         return base_url(request)
 
+    # per client address: nobody fills the event's capacity with made-up registrations
+    per_minute = settings.registration_rate_per_minute
+    limiter = KeyedLimiter(rate=per_minute / 60, burst=per_minute)
+
     def refused_origin(request: Request) -> Response:
         return pages.render(request, "registration/origin.html", status_code=403, event=event)
 
@@ -115,6 +120,10 @@ def registration_routes(services: Services, pages: Pages) -> list[Route]:
     async def submit(request: Request) -> Response:
         if not same_origin(request, services):
             return refused_origin(request)
+        if not limiter.allow(request.client.host if request.client else "unknown"):
+            return pages.render(
+                request, "message.html", kind="too_many", status_code=429, event=event
+            )
         async with request.form(max_files=0, max_fields=20, max_part_size=4096) as form:
             values = {key: str(form.get(key) or "")[:1000] for key in FORM_FIELDS}
         applicant, errors = validate_form(event, values)

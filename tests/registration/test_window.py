@@ -67,3 +67,21 @@ async def test_outside_the_window_the_form_is_not_shown_and_posts_are_refused(
     assert await count_people(server.database_url) == 0
     if "opens_at" in registration:
         assert "Die Anmeldung öffnet am Donnerstag, 1. Januar 2099 um 09:00 Uhr." in page.text
+
+
+async def test_a_flood_of_registrations_from_one_address_is_refused(
+    event_server: Callable[..., LiveServer],
+) -> None:
+    server = event_server(
+        'open = true\ncapacity = 200\nprivacy_notice = "Hinweis."',
+        CONFERENCE_REGISTRATION_RATE_PER_MINUTE="5",
+    )
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+        answers = [
+            await client.post("/register", data=form(email=f"flut-{i}@example.org"))
+            for i in range(8)
+        ]
+    assert [a.status_code for a in answers[:5]] == [200] * 5
+    assert {a.status_code for a in answers[5:]} == {429}
+    assert "Zu viele Anfragen" in answers[-1].text
+    assert await count_people(server.database_url) == 5
