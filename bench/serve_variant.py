@@ -5,6 +5,8 @@ of conference.realtime.fanout (`--stock-manager`). The same app and options othe
 from __future__ import annotations
 
 import argparse
+import gc
+from typing import Any
 
 import socketio
 import uvicorn
@@ -14,11 +16,36 @@ from conference.realtime.server import transport_limit
 from conference.settings import Settings
 
 
+def _gc_after_startup(app: Any, mode: str) -> Any:
+    """Set the collector up as `mode` says once the lifespan started (for measuring)."""
+
+    async def wrapped(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "lifespan":
+            await app(scope, receive, send)
+            return
+
+        async def on_send(message: Any) -> None:
+            if message["type"] == "lifespan.startup.complete":
+                gc.set_threshold(700, 10, 10)
+                gc.unfreeze()
+                if mode != "default":
+                    gc.collect()
+                    gc.freeze()
+                if mode == "freeze-threshold":
+                    gc.set_threshold(50_000, 20, 100)
+            await send(message)
+
+        await app(scope, receive, on_send)
+
+    return wrapped
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--deflate", action="store_true")
     parser.add_argument("--stock-manager", action="store_true")
+    parser.add_argument("--gc", choices=["default", "freeze", "freeze-threshold"], default="")
     args = parser.parse_args()
     if args.stock_manager:
         from conference.realtime import server
@@ -26,8 +53,11 @@ def main() -> None:
         server.FanoutManager = socketio.AsyncManager  # type: ignore[misc]
         server.FanoutRedisManager = socketio.AsyncRedisManager  # type: ignore[misc]
     settings = Settings()
+    app: Any = create_app(settings)
+    if args.gc:
+        app = _gc_after_startup(app, args.gc)
     uvicorn.run(
-        create_app(settings),
+        app,
         host="127.0.0.1",
         port=args.port,
         log_level=settings.log_level,
