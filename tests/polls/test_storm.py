@@ -118,12 +118,13 @@ async def test_a_vote_storm_is_counted_exactly(live: LiveServer, connect: Any) -
         assert {o["id"]: o["count"] for o in final["options"]} == {
             o["id"]: o["count"] for o in results["options"]
         }
-    # coalesced: a few updates per second, not one per vote
+    # coalesced: at most one update per 250 ms window (the lease is shared by the processes),
+    # not one per vote
     updates = [
         d
         for d in clients[0].received["poll:results"]
         if d["poll_id"] == poll["id"] and not d["final"]
     ]
-    assert len(updates) <= 2 + 2 * (voting_seconds + 1) / 0.25 * len(live.urls), len(updates)
-    assert len(updates) < (VOTERS - LATE) / 2, (len(updates), voting_seconds)
+    assert len(updates) <= 4 * (voting_seconds + 2), (len(updates), voting_seconds)
+    assert len(updates) < VOTERS - LATE, (len(updates), voting_seconds)
     await asyncio.gather(*(c.close() for c in clients))
