@@ -3,7 +3,7 @@
 // presenter key and may only ask for presenter:join.
 import { io } from "socket.io-client";
 import { format, pageData, say } from "./lib/page.js";
-import { renderResults, summary } from "./lib/poll-results.js";
+import { remaining, renderResults, summary } from "./lib/poll-results.js";
 
 const REFRESH_DELAY_MS = 300;
 const ANNOUNCE_EVERY_MS = 10000;
@@ -29,7 +29,7 @@ function render() {
   if (poll) {
     pollBox.dataset.pollId = poll.id;
     pollBox.dataset.kind = poll.kind;
-    $("presenter-poll-state").textContent = poll.status === "open" ? strings.open : strings.closed;
+    showState();
     $("presenter-poll-question").textContent = poll.question;
     renderResults($("presenter-results"), results, strings);
     $("presenter-results-hidden").hidden = Boolean(results);
@@ -44,6 +44,16 @@ function render() {
   }
   $("presenter-idle").hidden = Boolean(poll || question);
 }
+
+function showState() {
+  const poll = current.poll;
+  if (!poll) return;
+  const left = poll.status === "open" ? remaining(poll.closes_at) : "";
+  const state = poll.status === "open" ? strings.open : strings.closed;
+  $("presenter-poll-state").textContent = left ? `${state} · ${format(strings.closes_in, { time: left })}` : state;
+}
+
+setInterval(showState, 1000);
 
 function refresh() {
   clearTimeout(refreshTimer);

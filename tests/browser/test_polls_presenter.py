@@ -114,3 +114,37 @@ async def test_word_cloud_rating_and_a_question_reach_the_presenter_view(
     assert await axe_violations(anna) == []
     assert await axe_violations(mod) == []
     await presenter_context.close()
+
+
+async def test_a_live_poll_with_a_countdown_from_the_console(
+    memory_server: LiveServer, new_context: Any
+) -> None:
+    server = memory_server
+    _, mod_token = await server.person(Role.MODERATOR, name="Mia Moderatorin")
+    _, anna_token = await server.person(name="Anna Arendt")
+    mod = await join(new_context, server, mod_token)
+    anna = await join(new_context, server, anna_token)
+
+    question = "Welcher Workshop zuerst?"
+    await mod.locator("#polls-admin details.poll-create summary").click()
+    form = mod.locator("#poll-create")
+    await form.locator("[name=kind]").select_option("single")
+    await form.locator("[name=question]").fill(question)
+    await form.locator("[name=options]").fill("Vernetzung\nFörderung\nFachkräfte")
+    await form.locator("[name=duration_seconds]").fill("6")
+    await form.locator("button[type=submit]").click()
+    poll = _poll(mod, question, "#polls-admin")
+    await poll.locator("button[data-action=open]").click()
+
+    mine = _poll(anna, question, "#polls")
+    await expect(mine.locator(".poll-timer")).to_be_visible()
+    radio = mine.locator("input[type=radio][value=o2]")
+    await radio.focus()
+    await radio.press("Space")
+    await mine.locator("button[type=submit]").press("Enter")
+    await expect(mine.locator(".poll-mine")).to_contain_text("Förderung")
+    # the countdown closes the poll by itself; the final results reach everyone
+    await expect(poll.locator("button[data-action=reopen]")).to_be_visible(timeout=15_000)
+    await expect(mine.locator(".poll-timer")).to_be_hidden()
+    await expect(mine.locator("form")).to_have_count(0)
+    await expect(mine.locator(".poll-row", has_text="Förderung")).to_contain_text("1 (100 %)")

@@ -26,6 +26,13 @@ function formatPercent(value) {
   });
 }
 
+/** "m:ss" until `closesAt` (an ISO time), or "" when there is no countdown. */
+export function remaining(closesAt, now = Date.now()) {
+  if (!closesAt) return "";
+  const seconds = Math.max(0, Math.round((Date.parse(closesAt) - now) / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
 /** A short sentence for screen readers: how many voted (and the average of a rating). */
 export function summary(results, strings) {
   if (!results) return "";

@@ -1,7 +1,7 @@
 // Polls on the plenary (vote by keyboard in a form, results as text and bars) and in the
 // moderator console (create, open, close, reopen, reveal, delete, show open answers, export).
 import { el, format, pageData, say } from "./page.js";
-import { renderResults, summary } from "./poll-results.js";
+import { remaining, renderResults, summary } from "./poll-results.js";
 
 const ANNOUNCE_EVERY_MS = 5000; // result updates are announced politely, not on every change
 const AFTER_VOTE_REFRESH_MS = 4000;
@@ -141,12 +141,13 @@ export function mountPollsParticipant(live, doc) {
       v = {
         article: el("article", { className: "poll", attrs: { "data-poll-id": poll.id, "data-kind": poll.kind } }),
         status: el("p", { className: "poll-status" }),
+        timer: el("p", { className: "poll-timer", attrs: { role: "timer", hidden: true } }),
         formBox: el("div", { className: "poll-form-box" }),
         mine: el("p", { className: "poll-mine" }),
         resultsBox: el("div", { className: "poll-results", attrs: { "aria-label": strings.results } }),
         key: "",
       };
-      v.article.append(heading, v.status, v.formBox, v.mine, v.resultsBox);
+      v.article.append(heading, v.status, v.timer, v.formBox, v.mine, v.resultsBox);
       views.set(poll.id, v);
     }
     return v;
@@ -224,6 +225,16 @@ export function mountPollsParticipant(live, doc) {
     update(poll);
     announce(summary(results, strings), Boolean(results.final));
   });
+  // countdowns of open polls with a duration (the server closes them; this only shows it)
+  setInterval(() => {
+    for (const poll of polls.values()) {
+      const v = views.get(poll.id);
+      if (!v) continue;
+      const left = poll.status === "open" ? remaining(poll.closes_at) : "";
+      v.timer.hidden = !left;
+      v.timer.textContent = left ? format(strings.closes_in, { time: left }) : "";
+    }
+  }, 1000);
   // results shown only to voters are not broadcast to the room: voters ask now and then
   setInterval(async () => {
     for (const poll of polls.values()) {
