@@ -241,7 +241,8 @@ async def test_the_prepared_polls_are_drafts_once(live: LiveServer, connect: Any
     mod = await moderator(live, connect)
     snapshot = await mod.ok("room:join", {"room": "plenary"})
     keys = [p["key"] for p in snapshot["polls"]["polls"] if p["key"]]
-    assert sorted(keys) == ["stimmung", "vision"]
+    assert {"stimmung", "vision"} <= set(keys)
+    assert len(keys) == len(set(keys))  # once each, though two processes seed at start-up
     vision = next(p for p in snapshot["polls"]["polls"] if p["key"] == "vision")
     assert vision["kind"] == "wordcloud"
     assert vision["settings"]["max_answers"] == 3
