@@ -8,13 +8,15 @@ from starlette.routing import Route
 
 from conference.polls import service, store
 from conference.polls.export import csv_response, moderator_or_refusal, result_rows
-from conference.polls.presenter import valid_key
+from conference.polls.presenter import presenter_key, valid_key
 from conference.services import Services
 from conference.web.templating import Pages
 
 
 def poll_routes(services: Services, pages: Pages) -> list[Route]:
     event = services.event
+    # the console's poll panel links the presenter view (moderators only see that page)
+    pages.env.globals["presenter_path"] = lambda: f"/presenter/{presenter_key(services.settings)}"
 
     async def export(request: Request) -> Response:
         person = await moderator_or_refusal(services, pages, request)
