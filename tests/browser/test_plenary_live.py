@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from playwright.async_api import Page, expect
 
 from conference.auth.roles import Role
+from conference.rooms.handlers import SYNC_LIMIT
 from tests.browser.people import join
-from tests.fixtures.live_server import LiveServer
+from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
 
 ROOM = "plenary"
 
@@ -112,3 +116,47 @@ async def test_the_length_limit_is_shown(memory_server: LiveServer, new_context)
     await page.locator("#chat-input").fill("Hallo")
     await expect(page.locator("#chat-limit")).to_have_text("5 von 1000 Zeichen")
     assert await page.locator("#chat-input").get_attribute("maxlength") == "1000"
+
+
+@pytest.fixture(scope="module")
+def busy_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server that lets one client send hundreds of messages at once."""
+    server = start_servers(
+        tmp_path_factory.mktemp("busy-server"),
+        extra_env={
+            "CONFERENCE_RATE_LIMIT_BURST": "2000",
+            "CONFERENCE_RATE_LIMIT_PER_SECOND": "500",
+        },
+    )
+    yield server
+    stop_servers(server)
+
+
+async def test_too_much_missed_means_a_fresh_snapshot(
+    busy_server: LiveServer, new_context, connect
+) -> None:
+    _, anna_token = await busy_server.person(name="Anna Abwesend")
+    _, bert_token = await busy_server.person(name="Bert Viel")
+    anna = await join(new_context, busy_server, anna_token)
+    await anna.evaluate(
+        "() => { window.snapshots = 0; window.conferenceLive.onSnapshot(() => snapshots++); }"
+    )
+    assert await anna.evaluate("window.snapshots") == 1
+    bert = await connect(busy_server.url, bert_token)
+    await bert.ok("room:join", {"room": ROOM})
+    await anna.evaluate("window.conferenceLive.socket.emitWithAck('room:leave', {room: 'plenary'})")
+    for i in range(SYNC_LIMIT + 20):
+        await bert.ok(
+            "chat:send", {"room": ROOM, "body": f"viel-{i}", "client_id": f"viel-{i:04d}"}
+        )
+    await anna.evaluate("window.conferenceLive.socket.emitWithAck('room:join', {room: 'plenary'})")
+    await bert.ok("chat:send", {"room": ROOM, "body": "viel-ende", "client_id": "viel-ende"})
+    # more than one sync page was missed: the page joined again and shows the fresh snapshot
+    await expect(anna.locator(".chat-body", has_text="viel-ende")).to_be_visible()
+    await anna.wait_for_function("() => window.snapshots > 1")
+    bodies = await _bodies(anna, "viel-")
+    assert len(bodies) == len(set(bodies))
+    assert bodies[-1] == "viel-ende"
+    numbered = [int(b.split("-")[1]) for b in bodies[:-1]]
+    assert numbered == sorted(numbered)
+    assert numbered[-1] == SYNC_LIMIT + 19
