@@ -153,19 +153,22 @@ export function connectLive({ room, socketOptions = {} }) {
     void syncStream(stream);
   }
 
-  /** Fetch and apply everything after our last seq; returns false if a rejoin is needed. */
+  /** Fetch and apply everything after our last seq; false if it joined afresh instead. */
   async function syncStream(stream) {
     syncing[stream] = true;
+    let replayed = true;
     try {
       const data = await rawCall("room:sync", { room: stream, after: lastSeq[stream] });
-      for (const entry of data.entries) {
-        const { type, ...payload } = entry;
-        if (payload.seq > lastSeq[stream]) held[stream].set(payload.seq, [type, payload]);
-      }
-      drain(stream);
       if (data.more) {
+        // too much was missed to replay: a fresh snapshot is cheaper and complete
+        replayed = false;
         await rejoin();
-        return false;
+      } else {
+        for (const entry of data.entries) {
+          const { type, ...payload } = entry;
+          if (payload.seq > lastSeq[stream]) held[stream].set(payload.seq, [type, payload]);
+        }
+        drain(stream);
       }
     } catch (err) {
       if (!socket.connected) return false; // the reconnect catches up
@@ -179,7 +182,7 @@ export function connectLive({ room, socketOptions = {} }) {
         if (ready && held[stream].size > 0) requestSync(stream);
       }, RESYNC_DELAY_MS);
     }
-    return true;
+    return replayed;
   }
 
   // --- joining --------------------------------------------------------------------------
@@ -222,11 +225,10 @@ export function connectLive({ room, socketOptions = {} }) {
 
   async function rejoin() {
     const snapshot = await join();
-    for (const stream of Object.keys(lastSeq)) {
-      lastSeq[stream] = snapshot.seq?.[stream] ?? 0;
-      held[stream].clear();
-    }
+    for (const stream of Object.keys(lastSeq)) lastSeq[stream] = snapshot.seq?.[stream] ?? 0;
     announceSnapshot(snapshot);
+    // broadcasts held meanwhile that are newer than the snapshot still apply
+    for (const stream of Object.keys(lastSeq)) drain(stream);
   }
 
   function becomeReady() {
@@ -235,6 +237,12 @@ export function connectLive({ room, socketOptions = {} }) {
     const pending = early;
     early = [];
     for (const [type, payload] of pending) receive(type, payload);
+    for (const stream of Object.keys(lastSeq)) {
+      if (resyncWanted[stream] || held[stream].size > 0) {
+        resyncWanted[stream] = false;
+        requestSync(stream);
+      }
+    }
     const resume = waiters;
     waiters = [];
     for (const resolve of resume) resolve();
