@@ -160,3 +160,34 @@ async def test_too_much_missed_means_a_fresh_snapshot(
     numbered = [int(b.split("-")[1]) for b in bodies[:-1]]
     assert numbered == sorted(numbered)
     assert numbered[-1] == SYNC_LIMIT + 19
+
+
+async def test_a_participant_cannot_moderate(memory_server: LiveServer, new_context) -> None:
+    _, token = await memory_server.person(name="Paul Probierer")
+    page = await join(new_context, memory_server, token)
+    refused = await page.evaluate(
+        """async () => {
+            const out = [];
+            for (const [event, payload] of [
+                ["agenda:set", {step: 1}],
+                ["announce:post", {text: "Ich bin die Moderation"}],
+                ["presence:list", {room: "plenary"}],
+                ["chat:delete", {room: "plenary", id: "x"}],
+            ]) {
+                try {
+                    await window.conferenceLive.call(event, payload);
+                    out.push([event, "ok", ""]);
+                } catch (err) {
+                    out.push([event, err.code, err.message]);
+                }
+            }
+            return out;
+        }"""
+    )
+    for event, code, message in refused:
+        assert code == "auth.forbidden", event
+        assert message == "Dazu sind Sie nicht berechtigt."
+    response = await page.goto(memory_server.url + "/moderator")
+    assert response is not None
+    assert response.status == 403
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Kein Zugriff")
