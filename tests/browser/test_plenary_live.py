@@ -47,6 +47,9 @@ async def test_missed_broadcasts_and_a_lost_connection_are_caught_up_once_in_ord
     await anna.evaluate("window.conferenceLive.socket.io.engine.transport.ws.close()")
     await expect(anna.locator("body")).to_have_attribute("data-live", "reconnecting")
     await expect(anna.locator("#connection-status")).to_be_visible()
+    # written while offline: sent once the page is back, exactly once
+    await anna.locator("#chat-input").fill("unterwegs geschrieben")
+    await anna.locator("#chat-input").press("Enter")
     for i in range(5):
         await say(f"lost-{i}")
     await expect(anna.locator("body")).to_have_attribute("data-live", "connected", timeout=15_000)
@@ -55,10 +58,16 @@ async def test_missed_broadcasts_and_a_lost_connection_are_caught_up_once_in_ord
     await expect(anna.locator(".chat-body", has_text="lost-5")).to_be_visible()
     assert await _bodies(anna, "lost-") == [f"lost-{i}" for i in range(6)]
     assert await _bodies(anna, "gap-") == expected
+    await bert.wait_for("chat:message", lambda m: m["body"] == "unterwegs geschrieben")
+    assert await _bodies(anna, "unterwegs") == ["unterwegs geschrieben"]
+    await expect(anna.locator("#chat-input")).to_have_value("")
     # and the page can still send
     await anna.locator("#chat-input").fill("wieder da")
     await anna.locator("#chat-input").press("Enter")
     await bert.wait_for("chat:message", lambda m: m["body"] == "wieder da")
+    assert (
+        len([m for m in bert.received["chat:message"] if m["body"] == "unterwegs geschrieben"]) == 1
+    )
 
 
 async def test_a_muted_participant_is_told_and_cannot_post(

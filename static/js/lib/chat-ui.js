@@ -4,6 +4,7 @@ import { newClientId } from "./live.js";
 import { el, format, pageData, say } from "./page.js";
 
 const NEAR_BOTTOM_PX = 48;
+const SLOW_MS = 1500;
 
 /**
  * @param live the connection from connectLive
@@ -185,8 +186,11 @@ export function mountChat(live, doc, { room, moderation = null }) {
     sending = true;
     send.disabled = true;
     feedback.textContent = "";
+    // a slow ack means a reconnect: the message is retried with the same id until it lands
+    const slow = setTimeout(() => say(feedback, strings.sending, "info"), SLOW_MS);
     try {
       const message = await live.call("chat:send", { room, body, client_id: newClientId() });
+      feedback.textContent = "";
       insert({ ...message, room });
       if (input.value.trim() === body) input.value = "";
       updateLimit();
@@ -194,6 +198,7 @@ export function mountChat(live, doc, { room, moderation = null }) {
       if (err.code === "chat.muted") setMuted(true, false);
       say(feedback, err.message && err.code !== "network.timeout" ? err.message : strings.send_failed, "error");
     } finally {
+      clearTimeout(slow);
       sending = false;
       send.disabled = muted;
     }
