@@ -227,16 +227,26 @@ async def close(services: Services, poll_id: str) -> dict[str, Any] | None:
 
 
 async def seed(services: Services) -> None:
-    """Insert the prepared polls of the event file as drafts, once (by key)."""
+    """Insert the prepared polls of the event file as drafts, once (by key); drafts follow
+    changes of the file, polls that were opened keep what people answered."""
     event = services.event
     for prepared in event.polls:
         try:
             async with services.db.write() as conn:
-                if await store.by_key(conn, event.id, prepared.id) is not None:
-                    continue
-                await store.insert(conn, event_id=event.id, key=prepared.id, **definition(prepared))
+                existing = await store.by_key(conn, event.id, prepared.id)
+                if existing is None:
+                    await store.insert(
+                        conn, event_id=event.id, key=prepared.id, **definition(prepared)
+                    )
+                elif existing.status == "draft":
+                    await store.update(conn, existing.id, **definition(prepared))
         except IntegrityError:
             continue  # another process inserted it first
+        except Exception:
+            # a database that is not reachable yet must not stop the server; the background
+            # task tries again
+            log.exception("seeding the prepared poll %s failed", prepared.id)
+            return
 
 
 def definition(prepared: PreparedPoll) -> dict[str, Any]:
@@ -261,11 +271,9 @@ def definition(prepared: PreparedPoll) -> dict[str, Any]:
 
 
 async def background(services: Services) -> None:
-    """Seed the prepared polls, then close polls whose countdown ran out (one process a tick)."""
-    try:
-        await seed(services)
-    except Exception:
-        log.exception("seeding the prepared polls failed")
+    """Close polls whose countdown ran out (one process a tick); seed again first, in case the
+    database was not reachable at start-up."""
+    await seed(services)
     while True:
         await asyncio.sleep(AUTOCLOSE_TICK)
         with contextlib.suppress(Exception):

@@ -86,7 +86,9 @@ async def get(conn: AsyncConnection, event_id: str, poll_id: str, *, share: bool
 
 
 async def by_key(conn: AsyncConnection, event_id: str, key: str) -> Any:
-    query = sa.select(polls.c.id).where(polls.c.event_id == event_id, polls.c.key == key)
+    query = sa.select(polls.c.id, polls.c.status).where(
+        polls.c.event_id == event_id, polls.c.key == key
+    )
     return (await conn.execute(query)).first()
 
 
