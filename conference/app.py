@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from conference.auth.sessions import SessionCodec
 from conference.capabilities import CAPABILITIES
 from conference.events.loader import load_event
+from conference.polls.service import seed as seed_prepared_polls
 from conference.realtime.dispatch import Dispatcher
 from conference.realtime.publish import Publisher
 from conference.realtime.server import Realtime, create_sio
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await services.state.start()
+        await seed_prepared_polls(services)  # before the first page: the drafts are there
         services.publisher.start()
         realtime.start()
         tasks = [
