@@ -9,10 +9,13 @@ from playwright.async_api import Page, expect
 from tests.fixtures.live_server import LiveServer
 
 
-async def join(new_context: Any, server: LiveServer, token: str, **context_args: Any) -> Page:
-    """Open a person's join link in a fresh context and wait until the page is live."""
+async def join(
+    new_context: Any, server: LiveServer, token: str, *, url: str | None = None, **context_args: Any
+) -> Page:
+    """Open a person's join link in a fresh context (on `url`, default the first process) and
+    wait until the page is live."""
     context = await new_context(**context_args)
     page = await context.new_page()
-    await page.goto(f"{server.url}/join/{token}")
+    await page.goto(f"{url or server.url}/join/{token}")
     await expect(page.locator("body[data-live='connected']")).to_be_attached(timeout=10_000)
     return page
