@@ -13,6 +13,22 @@ from tests.browser.people import join
 from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
 
 ROOM = "plenary"
+FAILING_WEBSOCKET = """
+window.WebSocket = class extends EventTarget {
+  constructor(url) {
+    super();
+    this.url = url;
+    this.readyState = 0;
+    setTimeout(() => {
+      this.readyState = 3;
+      if (this.onerror) this.onerror(new Event("error"));
+      if (this.onclose) this.onclose({ code: 1006, reason: "" });
+    }, 10);
+  }
+  send() {}
+  close() {}
+};
+"""
 
 
 async def _bodies(page: Page, prefix: str) -> list[str]:
@@ -200,3 +216,28 @@ async def test_a_participant_cannot_moderate(memory_server: LiveServer, new_cont
     assert response is not None
     assert response.status == 403
     await expect(page.get_by_role("heading", level=1)).to_have_text("Kein Zugriff")
+
+
+async def test_without_websockets_the_page_falls_back_to_polling(
+    memory_server: LiveServer, new_context, connect
+) -> None:
+    _, token = await memory_server.person(name="Petra Polling")
+    _, other_token = await memory_server.person(name="Otto Socket")
+    context = await new_context()
+
+    # a proxy that refuses the websocket upgrade: the browser's WebSocket fails to open
+    await context.add_init_script(FAILING_WEBSOCKET)
+    page = await context.new_page()
+    await page.goto(f"{memory_server.url}/join/{token}")
+    await expect(page.locator("body[data-live='connected']")).to_be_attached(timeout=15_000)
+    transport = await page.evaluate("window.conferenceLive.socket.io.engine.transport.name")
+    assert transport == "polling"
+    other = await connect(memory_server.url, other_token)
+    await other.ok("room:join", {"room": ROOM})
+    await page.locator("#chat-input").fill("Über Long-Polling")
+    await page.locator("#chat-input").press("Enter")
+    await other.wait_for("chat:message", lambda m: m["body"] == "Über Long-Polling")
+    await other.ok(
+        "chat:send", {"room": ROOM, "body": "Antwort per Websocket", "client_id": "ws-answer-1"}
+    )
+    await expect(page.locator(".chat-body", has_text="Antwort per Websocket")).to_be_visible()
