@@ -74,3 +74,20 @@ async def test_the_plenary_fits_a_phone(memory_server: LiveServer, new_context) 
     assert box is not None
     assert box["x"] >= 0
     assert box["x"] + box["width"] <= 375
+
+
+async def test_the_plenary_in_english(memory_server: LiveServer, new_context) -> None:
+    _, token = await memory_server.person(name="Emma English")
+    page = await join(new_context, memory_server, token)
+    await page.goto(memory_server.url + "/plenary?lang=en")
+    await expect(page.locator("body[data-live='connected']")).to_be_attached()
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    await expect(page.locator("#chat").get_by_label("Your message")).to_be_visible()
+    await expect(page.locator("#chat-limit")).to_have_text("0 of 1000 characters")
+    await expect(page.get_by_role("button", name="Applause")).to_be_visible()
+    refused = await page.evaluate(
+        """() => window.conferenceLive.call("agenda:set", {step: 1})
+            .then(() => "", (err) => err.message)"""
+    )
+    assert refused == "You are not allowed to do that."
+    assert await axe_violations(page) == []
