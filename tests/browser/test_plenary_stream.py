@@ -79,3 +79,46 @@ async def test_the_embed_loads_only_after_consent(
     await expect(frame).to_have_attribute("src", re.compile("^" + re.escape(STREAMS[kind][1])))
     await expect(page.locator("#stream-embed")).to_be_visible()
     assert all(url.startswith(STREAMS[kind][1]) for url in third_party)
+
+
+PLAYLIST = """#EXTM3U
+#EXT-X-VERSION:3
+#EXT-X-TARGETDURATION:4
+#EXT-X-MEDIA-SEQUENCE:0
+#EXTINF:4.0,
+segment0.ts
+"""
+
+
+async def test_an_hls_stream_plays_through_hls_js(
+    memory_server: LiveServer, new_context, connect
+) -> None:
+    _, token = await memory_server.person(name="Hanna HLS")
+    _, mod_token = await memory_server.person(Role.MODERATOR, name="Mod HLS")
+    moderator = await connect(memory_server.url, mod_token)
+    current = (await moderator.ok("room:join", {"room": "plenary"}))["event"]["current_item"]
+    if current is None:  # start the day, so the page shows the stream and not the countdown
+        await moderator.ok("agenda:set", {"item": "begruessung"})
+    context = await new_context()
+    segments: list[str] = []
+
+    async def playlist(route: Route) -> None:
+        await route.fulfill(status=200, content_type="application/vnd.apple.mpegurl", body=PLAYLIST)
+
+    async def segment(route: Route) -> None:
+        segments.append(route.request.url)
+        await route.fulfill(status=404, body="")
+
+    await context.route("**/static/stream/offline.m3u8", playlist)
+    await context.route("**/static/stream/segment0.ts", segment)
+    page = await context.new_page()
+    await page.goto(f"{memory_server.url}/join/{token}")
+    video = page.locator("#stream-video")
+    await expect(video).to_be_visible()
+    await expect(video).to_have_attribute("src", re.compile(r"^blob:"))  # MediaSource by hls.js
+    for _ in range(50):
+        if segments:
+            break
+        await page.wait_for_timeout(100)
+    assert segments, "hls.js did not ask for the playlist's segment"
+    await expect(page.locator("#stream-offline")).to_be_hidden()
