@@ -78,6 +78,7 @@ async def results(
         "voters": voters,
         "present": present,
         "turnout": _percent(voters, present) if present else None,
+        "moderation": moderator,  # the full view (held answers); consoles ignore the public one
     }
     kind, settings = poll["kind"], poll["settings"]
     if kind in ("single", "multiple"):
@@ -141,12 +142,17 @@ class Coalescer:
                 return  # the holder's broadcast comes after this commit
             await asyncio.sleep(self.window)
             # forget the key before counting: a vote committed from now on schedules anew
-            self._pending.pop(key, None)
+            self._forget(key)
             await self.send(key)
         except Exception:
             log.exception("coalesced broadcast %s:%s failed", self.prefix, key)
         finally:
-            self._pending.pop(key, None)
+            self._forget(key)
+
+    def _forget(self, key: str) -> None:
+        """Drop this task's entry (never the next task's, scheduled while this one sent)."""
+        if self._pending.get(key) is asyncio.current_task():
+            del self._pending[key]
 
 
 _coalescers: dict[str, Coalescer] = {}

@@ -150,3 +150,35 @@ async def test_a_live_poll_with_a_countdown_from_the_console(
     await expect(mine.locator(".poll-timer")).to_be_hidden()
     await expect(mine.locator("form")).to_have_count(0)
     await expect(mine.locator(".poll-row", has_text="Förderung")).to_contain_text("1 (100 %)")
+
+
+async def test_open_answers_are_held_until_the_moderator_shows_them(
+    memory_server: LiveServer, new_context: Any
+) -> None:
+    server = memory_server
+    _, mod_token = await server.person(Role.MODERATOR, name="Mia Moderatorin")
+    _, anna_token = await server.person(name="Anna Arendt")
+    mod = await join(new_context, server, mod_token)
+    anna = await join(new_context, server, anna_token)
+
+    question = "Was nehmen Sie heute mit?"
+    await mod.locator("#polls-admin details.poll-create summary").click()
+    form = mod.locator("#poll-create")
+    await form.locator("[name=kind]").select_option("open")
+    await form.locator("[name=question]").fill(question)
+    await form.locator("button[type=submit]").click()
+    poll = _poll(mod, question, "#polls-admin")
+    await poll.locator("button[data-action=open]").click()
+
+    mine = _poll(anna, question, "#polls")
+    await mine.locator("textarea").fill("Viele neue Kontakte")
+    await mine.locator("button[type=submit]").click()
+    await expect(mine.locator(".poll-mine")).to_contain_text("Viele neue Kontakte")
+    await expect(mine.locator(".poll-answer")).to_have_count(0)  # held
+
+    show = poll.locator(".poll-answer button[data-ref]")
+    await expect(show).to_have_count(1)
+    await show.focus()
+    await show.press("Enter")
+    await expect(mine.locator(".poll-answer", has_text="Viele neue Kontakte")).to_be_visible()
+    await expect(poll.locator(".poll-answer button[data-ref]")).to_have_count(0)

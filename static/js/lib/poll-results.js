@@ -72,6 +72,9 @@ function wordcloud(results, strings) {
  * @param {{showAnswer?: (ref: string) => void}} options moderators' action on held answers
  */
 export function renderResults(container, results, strings, options = {}) {
+  // a moderator's focus on a "show" button survives the next update of the results
+  const active = document.activeElement;
+  const focusedRef = container.contains(active) && active.dataset ? active.dataset.ref : null;
   container.replaceChildren();
   if (!results) return;
   const kind = results.kind;
@@ -100,7 +103,11 @@ export function renderResults(container, results, strings, options = {}) {
         const show = el("button", {
           className: "button-small",
           text: strings.show_answer,
-          attrs: { type: "button", "aria-label": `${strings.show_answer}: ${answer.text.slice(0, 60)}` },
+          attrs: {
+            type: "button",
+            "aria-label": `${strings.show_answer}: ${answer.text.slice(0, 60)}`,
+            "data-ref": answer.ref,
+          },
         });
         show.addEventListener("click", () => options.showAnswer(answer.ref));
         item.append(" ", show);
@@ -117,4 +124,8 @@ export function renderResults(container, results, strings, options = {}) {
     footer += " · " + format(strings.turnout, { percent: `${formatPercent(results.turnout)} %`, present: results.present });
   }
   container.append(el("p", { className: "poll-footer", text: footer }));
+  if (focusedRef) {
+    const again = container.querySelector(`button[data-ref="${CSS.escape(focusedRef)}"]`);
+    (again || container.querySelector("button[data-ref]") || container).focus({ preventScroll: true });
+  }
 }

@@ -144,7 +144,7 @@ export function mountPollsParticipant(live, doc) {
         timer: el("p", { className: "poll-timer", attrs: { role: "timer", hidden: true } }),
         formBox: el("div", { className: "poll-form-box" }),
         mine: el("p", { className: "poll-mine" }),
-        resultsBox: el("div", { className: "poll-results", attrs: { "aria-label": strings.results } }),
+        resultsBox: el("div", { className: "poll-results" }),
         key: "",
       };
       v.article.append(heading, v.status, v.timer, v.formBox, v.mine, v.resultsBox);
@@ -291,7 +291,7 @@ export function mountPollsModerator(live, doc) {
     v = {
       article: el("article", { className: "poll poll-admin", attrs: { "data-poll-id": poll.id, "data-kind": poll.kind } }),
       status: el("p", { className: "poll-status" }),
-      resultsBox: el("div", { className: "poll-results" }),
+      resultsBox: el("div", { className: "poll-results", attrs: { tabindex: "-1" } }),
       buttons: {
         open: button("open", strings.open, q, () => act("poll:open", ref, strings.opened_done)),
         close: button("close", strings.close, q, () => act("poll:close", ref, strings.closed_done)),
@@ -366,7 +366,8 @@ export function mountPollsModerator(live, doc) {
   live.on("poll:deleted", (data) => remove(data.id));
   live.on("poll:results", (results) => {
     const poll = polls.get(results.poll_id);
-    if (!poll) return;
+    // the console is in the room too: it keeps the moderators' copy, which has held answers
+    if (!poll || !results.moderation) return;
     poll.results = results;
     update(poll);
     announce(format(strings.results_of, { question: poll.question, summary: summary(results, strings) }), Boolean(results.final));
