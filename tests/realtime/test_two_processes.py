@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from conference.auth.roles import Role
 from tests.fixtures.live_server import LiveServer
 
 
@@ -24,14 +27,25 @@ async def test_a_broadcast_on_one_process_reaches_a_client_on_the_other(
     assert message["person"]["name"] == "Sender"
 
 
-async def test_presence_counts_people_on_both_processes(redis_servers: LiveServer, connect) -> None:
-    tokens = [(await redis_servers.person(name=f"P{i}"))[1] for i in range(2)]
-    a = await connect(redis_servers.urls[0], tokens[0])
-    b = await connect(redis_servers.urls[1], tokens[1])
-    snapshot_a = await a.ok("room:join", {"room": "plenary"})
-    await b.ok("room:join", {"room": "plenary"})
-    before = snapshot_a["presence"]["count"]
-    update = await a.wait_for(
-        "room:presence", lambda p: p["room"] == "plenary" and p["count"] >= before + 1
-    )
-    assert update["count"] >= 2
+async def test_presence_lists_people_on_both_processes(redis_servers: LiveServer, connect) -> None:
+    ids_tokens = [await redis_servers.person(name=f"P{i}") for i in range(2)]
+    _, moderator_token = await redis_servers.person(Role.MODERATOR, name="Mod")
+    first = await connect(redis_servers.urls[0], ids_tokens[0][1])
+    second = await connect(redis_servers.urls[1], ids_tokens[1][1])
+    await first.ok("room:join", {"room": "plenary"})
+    await second.ok("room:join", {"room": "plenary"})
+    moderator = await connect(redis_servers.urls[0], moderator_token)
+    listed = await moderator.ok("presence:list", {"room": "plenary"})
+    present = {person["id"] for person in listed["people"]}
+    assert {ids_tokens[0][0], ids_tokens[1][0]} <= present
+    # the count broadcast (once a second) reaches the other process's client too
+    await second.wait_for("room:presence", lambda p: p["count"] >= 2)
+
+    await second.close()
+    for _ in range(50):  # the other process handles the disconnect a moment later
+        listed = await moderator.ok("presence:list", {"room": "plenary"})
+        if ids_tokens[1][0] not in {person["id"] for person in listed["people"]}:
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise AssertionError("the disconnected person stayed present")
