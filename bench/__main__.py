@@ -92,6 +92,7 @@ def machine() -> dict[str, Any]:
         except metadata.PackageNotFoundError:
             versions[name] = None
     return {
+        "loadavg": Path("/proc/loadavg").read_text().split()[:3],
         "nproc": harness.CORES,
         "cpu": model,
         "python": platform.python_version(),
@@ -207,8 +208,8 @@ async def run_ceiling(servers: Servers, p: dict[str, Any], out: dict[str, Any]) 
             raise RuntimeError(f"ceiling: {len(failures)} clients failed: {failures[:2]}")
         await asyncio.sleep(p["settle"])
         ladder = [r * 2 for r in p["ladder"]] + [r * 4 for r in p["ladder"][-2:]]
-        out.setdefault("fanout", {})["bare"] = await scenarios.run_ladder(
-            crowd, ladder, p["ladder_s"]
+        out.setdefault("fanout", {})["bare"] = await scenarios.fanout(
+            crowd, [len(crowd.clients)], p["rates"], p["duration"], ladder, p["ladder_s"]
         )
         report.progress("fan-out ceiling (bare websocket) done")
     finally:
@@ -291,11 +292,12 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         pass
     started = time.perf_counter()
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
     results = asyncio.run(main_async(selected, p))
     document = {
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "machine": machine(),
+        "machine": {**machine(), "loadavg_before": load_before},
         "plan": p,
         "results": results,
         "targets": report.targets(results),

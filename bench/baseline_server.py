@@ -8,13 +8,28 @@ same options as `conference serve`.
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 import socketio
 import uvicorn
 
+
+def _manager() -> socketio.AsyncManager:
+    """Stock, unless BENCH_BASELINE_FANOUT=1 (to measure our fan-out manager without our app)."""
+    if os.environ.get("BENCH_BASELINE_FANOUT") == "1":
+        from conference.realtime.fanout import FanoutManager
+
+        return FanoutManager()
+    return socketio.AsyncManager()
+
+
 sio = socketio.AsyncServer(
-    async_mode="asgi", ping_interval=20, ping_timeout=20, max_http_buffer_size=256 * 1024
+    async_mode="asgi",
+    ping_interval=20,
+    ping_timeout=20,
+    max_http_buffer_size=256 * 1024,
+    client_manager=_manager(),
 )
 state: dict[str, Any] = {"seq": 0, "reactions": 0, "votes": {}}
 

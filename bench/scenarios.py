@@ -20,6 +20,7 @@ ROOM = "plenary"
 CONNECT_TIMEOUT = 60.0
 SETTLE = 1.0  # scale of the pauses between steps (the smoke run shortens them)
 GROW_AT_ONCE = 100  # clients joining at once when a scenario only needs them in the room
+VOTE_ACK_TIMEOUT = 15.0  # a vote not acknowledged by then counts as "no ack"
 DRAIN_TIMEOUT = 10.0
 P99_TARGET_MS = 200.0
 GENERATOR_LIMIT = 0.9  # generator CPU share of wall time above which it, not the server, limits
@@ -57,6 +58,7 @@ class Meter:
         return {
             "wall_s": round(wall, 3),
             "server_cpu_s": round(sum(server), 3),
+            "server_cpu_s_by_process": [round(x, 3) for x in server],
             "server_cpu_share": [round(s / wall, 2) for s in server],
             "generator_cpu_share": round(gen / wall, 2),
             "generator_limited": gen / wall >= GENERATOR_LIMIT,
@@ -266,7 +268,22 @@ async def fanout(
             cells.append(await FanoutCell(crowd, cell_no, rate, duration).run())
             await asyncio.sleep(0.3)
     steps = await run_ladder(crowd, ladder, ladder_s, cell_no)
-    return {"cells": cells, **steps}
+    return {"cells": cells, **steps, **capacity([c for c in cells if c["n"] == max(sizes)])}
+
+
+def capacity(cells: list[dict[str, Any]]) -> dict[str, Any]:
+    """Deliveries per CPU-second of the busiest server process, over the given cells: unlike
+    deliveries per wall second, this holds on a machine where other work takes CPU too."""
+    deliveries = sum(c["deliveries"] for c in cells)
+    busiest = [0.0] * max((len(c["server_cpu_s_by_process"]) for c in cells), default=0)
+    for cell in cells:
+        for i, cpu in enumerate(cell["server_cpu_s_by_process"]):
+            busiest[i] += cpu
+    top = max(busiest, default=0.0)
+    return {
+        "deliveries_per_cpu_s": round(deliveries / top) if top else None,
+        "capacity_cells": [(c["n"], c["rate"]) for c in cells],
+    }
 
 
 async def run_ladder(
@@ -388,7 +405,7 @@ async def vote_storm(
             truth[answer] += 1
         clients[i].emit(event, poll["payload"](answer), acker(time.perf_counter()))
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(done, 30)
+        await asyncio.wait_for(done, VOTE_ACK_TIMEOUT)
     errors = len(plan) - int(state["acked"])
     all_acked = state["last"] - start
     await asyncio.sleep(1.5)
@@ -406,6 +423,8 @@ async def vote_storm(
         "truth": truth,
         "tally": tally,
         "exact": tally == truth if tally is not None else None,
+        "acked": int(state["acked"]),
+        "tally_total": sum(tally.values()) if tally is not None else None,
         "results_broadcasts_at_one_client": broadcasts["results"],
         **cpu,
     }
