@@ -9,7 +9,7 @@ const SLOW_MS = 1500;
 /**
  * @param live the connection from connectLive
  * @param {Document} doc
- * @param {{room: string, moderation?: {remove(person): void, mute(person, muted): void, deleted?(): void}}} options
+ * @param {{room: string, moderation?: {deleteMessage(message): void, mute(person, muted): void, remove(person): void}}} options
  */
 export function mountChat(live, doc, { room, moderation = null }) {
   const strings = pageData("chat-data").strings || {};
@@ -137,10 +137,13 @@ export function mountChat(live, doc, { room, moderation = null }) {
       maxLength = chat.max_length;
       input.setAttribute("maxlength", String(maxLength));
     }
+    // a rebuilt history is not news: keep screen readers from reading it all out
+    scroller.setAttribute("aria-busy", "true");
     log.replaceChildren();
     byId.clear();
     for (const message of chat.messages || []) insert(message);
     scroller.scrollTop = scroller.scrollHeight;
+    setTimeout(() => scroller.removeAttribute("aria-busy"), 0);
     setMuted(snapshot.me && snapshot.me.muted, false);
     updateLimit();
   });
