@@ -8,7 +8,7 @@ from conference.events.loader import load_event
 from conference.links import find_or_create, join_url
 from conference.polls.presenter import presenter_key
 from conference.settings import Settings
-from conference.storage.db import Database
+from conference.storage.db import command_database
 
 DEMO_PARTICIPANTS = [
     ("Anna Schneider", "Industrie- und Handelskammer Musterstadt"),
@@ -20,7 +20,6 @@ DEMO_PARTICIPANTS = [
 async def prepare_demo(settings: Settings, base_url: str) -> str:
     """Make sure the demo people exist, issue fresh links for them and describe them."""
     event = load_event(settings.event_file)
-    db = Database(settings.database_url)
     lines = [
         "",
         f"  {event.title}",
@@ -28,27 +27,22 @@ async def prepare_demo(settings: Settings, base_url: str) -> str:
         f"  Registration:    {base_url}/register",
         f"  Presenter view:  {base_url}/presenter/{presenter_key(settings)}",
     ]
-    try:
-        async with db.write() as conn:
-            moderator = await find_or_create(
-                conn, event, "Moderation", Role.MODERATOR, None, "demo"
+    async with command_database(settings.database_url) as db, db.write() as conn:
+        moderator = await find_or_create(conn, event, "Moderation", Role.MODERATOR, None, "demo")
+        lines.append(
+            f"  Moderator:       {join_url(base_url, await issue_token(conn, moderator.id))}"
+        )
+        for workshop in event.workshops:
+            facilitator = await find_or_create(
+                conn, event, f"Moderation {workshop.id}", Role.FACILITATOR, workshop.id, "demo"
             )
-            lines.append(
-                f"  Moderator:       {join_url(base_url, await issue_token(conn, moderator.id))}"
+            link = join_url(base_url, await issue_token(conn, facilitator.id))
+            lines.append(f"  Facilitator {workshop.id + ':':17}{link}")
+        for name, organisation in DEMO_PARTICIPANTS:
+            participant = await find_or_create(
+                conn, event, name, Role.PARTICIPANT, None, "demo", organisation
             )
-            for workshop in event.workshops:
-                facilitator = await find_or_create(
-                    conn, event, f"Moderation {workshop.id}", Role.FACILITATOR, workshop.id, "demo"
-                )
-                link = join_url(base_url, await issue_token(conn, facilitator.id))
-                lines.append(f"  Facilitator {workshop.id + ':':17}{link}")
-            for name, organisation in DEMO_PARTICIPANTS:
-                participant = await find_or_create(
-                    conn, event, name, Role.PARTICIPANT, None, "demo", organisation
-                )
-                link = join_url(base_url, await issue_token(conn, participant.id))
-                lines.append(f"  Participant:     {link}  ({name})")
-    finally:
-        await db.close()
+            link = join_url(base_url, await issue_token(conn, participant.id))
+            lines.append(f"  Participant:     {link}  ({name})")
     lines.append("")
     return "\n".join(lines)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.auth.people import Person, create_person, issue_token
@@ -10,7 +9,7 @@ from conference.auth.roles import Role
 from conference.events.loader import load_event
 from conference.events.model import Event
 from conference.settings import ConfigError, Settings
-from conference.storage.db import Database
+from conference.storage.db import command_database
 from conference.storage.tables import people
 
 MAX_LINKS = 1000
@@ -76,23 +75,15 @@ async def issue_links(
         raise ConfigError(f"--count: between 1 and {MAX_LINKS}")
     event = load_event(settings.event_file)
     parsed = check_role(event, role, room)
-    db = Database(settings.database_url)
-    lines = []
-    try:
-        async with db.write() as conn:
-            for number in range(1, count + 1):
-                label = name or f"{parsed.value.capitalize()} {number}"
-                if name and count > 1:
-                    label = f"{name} {number}"
-                person = await create_person(
-                    conn, event_id=event.id, name=label, role=parsed, room=room, source="cli"
-                )
-                token = await issue_token(conn, person.id)
-                lines.append(f"{label}\t{join_url(base_url, token)}")
-    except sa.exc.OperationalError as exc:
-        raise ConfigError(
-            f"database {settings.database_url}: {exc.orig} (run `conference migrate` first?)"
-        ) from None
-    finally:
-        await db.close()
+    lines: list[str] = []
+    async with command_database(settings.database_url) as db, db.write() as conn:
+        for number in range(1, count + 1):
+            label = name or f"{parsed.value.capitalize()} {number}"
+            if name and count > 1:
+                label = f"{name} {number}"
+            person = await create_person(
+                conn, event_id=event.id, name=label, role=parsed, room=room, source="cli"
+            )
+            token = await issue_token(conn, person.id)
+            lines.append(f"{label}\t{join_url(base_url, token)}")
     return lines

@@ -9,7 +9,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from conference.events.loader import load_event
 from conference.settings import ConfigError, Settings
-from conference.storage.db import Database
+from conference.storage.db import command_database
 from conference.storage.tables import metadata
 
 
@@ -37,15 +37,11 @@ async def purge(settings: Settings, *, now: bool = False) -> dict[str, int]:
             f"(delete_data_after_days = {event.delete_data_after_days}); "
             "use --now to delete it today"
         )
-    db = Database(settings.database_url)
     deleted: dict[str, int] = {}
-    try:
-        async with db.write() as conn:
-            for table in reversed(metadata.sorted_tables):
-                if "event_id" not in table.c and not table.foreign_keys:
-                    continue
-                result = await conn.execute(table.delete().where(_of_event(table, event.id)))
-                deleted[table.name] = result.rowcount
-    finally:
-        await db.close()
+    async with command_database(settings.database_url) as db, db.write() as conn:
+        for table in reversed(metadata.sorted_tables):
+            if "event_id" not in table.c and not table.foreign_keys:
+                continue
+            result = await conn.execute(table.delete().where(_of_event(table, event.id)))
+            deleted[table.name] = result.rowcount
     return deleted

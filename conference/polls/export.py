@@ -7,14 +7,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import Response
-
-from conference.auth.people import Person
-from conference.auth.roles import is_moderator
-from conference.services import Services
-from conference.web.identity import current_person
-from conference.web.templating import Pages
 
 
 def safe_cell(value: Any) -> str:
@@ -33,22 +26,6 @@ def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="{filename}"'},
     )
-
-
-async def moderator_or_refusal(
-    services: Services, pages: Pages, request: Request
-) -> Person | Response:
-    """The moderator asking, or the page that refuses everyone else (401 / 403)."""
-    person = await current_person(services, request)
-    if person is None:
-        return pages.render(
-            request, "message.html", kind="join_required", status_code=401, event=services.event
-        )
-    if not is_moderator(person.role):
-        return pages.render(
-            request, "message.html", kind="forbidden", status_code=403, event=services.event
-        )
-    return person
 
 
 def answer_text(poll: dict[str, Any], answer: dict[str, Any]) -> str:

@@ -7,9 +7,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from conference.polls import service, store
-from conference.polls.export import csv_response, moderator_or_refusal, result_rows
+from conference.polls.export import csv_response, result_rows
 from conference.polls.presenter import presenter_key, valid_key
 from conference.services import Services
+from conference.web.identity import moderator_or_refusal
 from conference.web.templating import Pages
 
 

@@ -6,9 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from conference.polls.export import csv_response, moderator_or_refusal
+from conference.polls.export import csv_response
 from conference.qa import store
 from conference.services import Services
+from conference.web.identity import moderator_or_refusal
 from conference.web.templating import Pages
 
 

@@ -6,25 +6,16 @@ import asyncio
 import sys
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from conference.events.loader import load_event
 from conference.links import join_url
 from conference.registration import csv_io
 from conference.settings import ConfigError, Settings
-from conference.storage.db import Database
+from conference.storage.db import command_database
 
 
 async def _import(settings: Settings, data: bytes) -> csv_io.Report:
-    db = Database(settings.database_url)
-    try:
+    async with command_database(settings.database_url) as db:
         return await csv_io.import_csv(db, load_event(settings.event_file), data)
-    except sa.exc.OperationalError as exc:
-        raise ConfigError(
-            f"database {settings.database_url}: {exc.orig} (run `conference migrate` first?)"
-        ) from None
-    finally:
-        await db.close()
 
 
 def import_participants(settings: Settings, base_url: str, path: Path, output: str | None) -> int:

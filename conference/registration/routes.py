@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from conference.auth.people import Person, count_participants, issue_token, list_people
-from conference.auth.roles import Role, is_moderator
+from conference.auth.people import count_participants, issue_token, list_people
+from conference.auth.roles import Role
 from conference.links import join_url
 from conference.ratelimit import KeyedLimiter
 from conference.registration import csv_io, mail
@@ -28,7 +28,7 @@ from conference.registration.service import (
     window,
 )
 from conference.services import Services
-from conference.web.identity import current_person
+from conference.web.identity import moderator_or_refusal
 from conference.web.templating import Pages, request_locale
 
 log = logging.getLogger(__name__)
@@ -180,18 +180,6 @@ def registration_routes(services: Services, pages: Pages) -> list[Route]:
             headers={"content-disposition": f'attachment; filename="{event.id}.ics"'},
         )
 
-    async def moderator_or_refusal(request: Request) -> Person | Response:
-        person = await current_person(services, request)
-        if person is None:
-            return pages.render(
-                request, "message.html", kind="join_required", status_code=401, event=event
-            )
-        if not is_moderator(person.role):
-            return pages.render(
-                request, "message.html", kind="forbidden", status_code=403, event=event
-            )
-        return person
-
     def csv_download(text: str, filename: str) -> Response:
         # the BOM makes spreadsheet programs (German Excel above all) read UTF-8 correctly
         return Response(
@@ -202,7 +190,7 @@ def registration_routes(services: Services, pages: Pages) -> list[Route]:
 
     async def participants_csv(request: Request) -> Response:
         """Every participant with a fresh link (older links stay valid: re-issuing is harmless)."""
-        allowed = await moderator_or_refusal(request)
+        allowed = await moderator_or_refusal(services, pages, request)
         if isinstance(allowed, Response):
             return allowed
         async with services.db.write() as conn:
@@ -218,7 +206,7 @@ def registration_routes(services: Services, pages: Pages) -> list[Route]:
     async def import_upload(request: Request) -> Response:
         if not same_origin(request, services):
             return refused_origin(request)
-        allowed = await moderator_or_refusal(request)
+        allowed = await moderator_or_refusal(services, pages, request)
         if isinstance(allowed, Response):
             return allowed
         length = request.headers.get("content-length", "")

@@ -84,3 +84,18 @@ class Database:
         await self._reader.dispose()
         if self._writer is not self._reader:
             await self._writer.dispose()
+
+
+@contextlib.asynccontextmanager
+async def command_database(url: str) -> AsyncIterator[Database]:
+    """The database for one command-line run: closed afterwards, and a database without the
+    schema reported as a ConfigError that says what to do."""
+    from conference.settings import ConfigError
+
+    db = Database(url)
+    try:
+        yield db
+    except sa.exc.OperationalError as exc:
+        raise ConfigError(f"database {url}: {exc.orig} (run `conference migrate` first?)") from None
+    finally:
+        await db.close()

@@ -17,7 +17,7 @@ from conference.qa.routes import qa_routes
 from conference.registration.routes import registration_routes
 from conference.services import Services
 from conference.state import backend_name
-from conference.web.identity import current_person
+from conference.web.identity import current_person, moderator_or_refusal
 from conference.web.templating import STATIC, Pages
 
 
@@ -74,15 +74,9 @@ def page_routes(services: Services, pages: Pages) -> list[Route | Mount]:
         return pages.render(request, "plenary.html", event=event, person=person, now=now())
 
     async def moderator(request: Request) -> Response:
-        person = await current_person(services, request)
-        if person is None:
-            return pages.render(
-                request, "message.html", kind="join_required", status_code=401, event=event
-            )
-        if not is_moderator(person.role):
-            return pages.render(
-                request, "message.html", kind="forbidden", status_code=403, event=event
-            )
+        person = await moderator_or_refusal(services, pages, request)
+        if isinstance(person, Response):
+            return person
         return pages.render(request, "moderator.html", event=event, person=person, now=now())
 
     async def leave(request: Request) -> Response:
