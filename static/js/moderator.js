@@ -123,46 +123,72 @@ function setMuted(personId, muted) {
 live.on("person:muted", (payload) => setMuted(payload.person_id, payload.muted));
 
 let lastPeople = [];
+const rows = new Map(); // person id -> {row, key}: rows are kept, so keyboard focus stays put
+const chatStrings = pageData("chat-data").strings || {};
+
+function personRow(person) {
+  const row = el("li", { attrs: { "data-person": person.id } }, [
+    el("span", { className: "person-name", text: person.name }),
+    person.organisation ? el("span", { className: "person-org", text: person.organisation }) : null,
+    el("span", { className: "person-role", text: (strings.roles || {})[person.role] || person.role }),
+    person.muted ? el("span", { className: "person-muted", text: strings.muted_badge }) : null,
+  ]);
+  if (person.role !== "moderator" && person.role !== "admin") {
+    const action = person.muted ? chatStrings.unmute : chatStrings.mute;
+    const mute = el("button", {
+      className: "button-small person-mute",
+      text: action,
+      attrs: { type: "button", "aria-label": format(chatStrings.person_label, { action, name: person.name }) },
+    });
+    mute.addEventListener("click", () => moderation.mute(person, !person.muted));
+    const remove = el("button", {
+      className: "button-small button-danger person-remove",
+      text: chatStrings.remove,
+      attrs: {
+        type: "button",
+        "aria-label": format(chatStrings.person_label, { action: chatStrings.remove, name: person.name }),
+      },
+    });
+    remove.addEventListener("click", () => moderation.remove(person));
+    row.append(el("div", { className: "chat-actions" }, [mute, remove]));
+  }
+  return row;
+}
 
 function renderPeople(people) {
   lastPeople = people;
-  const focusedId = document.activeElement && document.activeElement.closest && document.activeElement.closest("li[data-person]")?.dataset.person;
-  const focusedClass = document.activeElement && document.activeElement.className;
-  peopleList.replaceChildren();
+  const nobody = peopleList.querySelector("li.nobody");
   if (people.length === 0) {
-    peopleList.append(el("li", { text: strings.nobody }));
+    rows.clear();
+    peopleList.replaceChildren(el("li", { className: "nobody", text: strings.nobody }));
     return;
   }
+  if (nobody) nobody.remove();
+  const seen = new Set(people.map((person) => person.id));
+  for (const [id, entry] of rows) {
+    if (!seen.has(id)) {
+      entry.row.remove();
+      rows.delete(id);
+    }
+  }
+  let cursor = peopleList.firstElementChild;
   for (const person of people) {
     if (chat) chat.mutedPeople.set(person.id, Boolean(person.muted));
-    const row = el("li", { attrs: { "data-person": person.id } }, [
-      el("span", { className: "person-name", text: person.name }),
-      person.organisation ? el("span", { className: "person-org", text: person.organisation }) : null,
-      el("span", { className: "person-role", text: (strings.roles || {})[person.role] || person.role }),
-      person.muted ? el("span", { className: "person-muted", text: strings.muted_badge }) : null,
-    ]);
-    if (person.role !== "moderator" && person.role !== "admin") {
-      const chatStrings = pageData("chat-data").strings || {};
-      const action = person.muted ? chatStrings.unmute : chatStrings.mute;
-      const mute = el("button", {
-        className: "button-small person-mute",
-        text: action,
-        attrs: { type: "button", "aria-label": format(chatStrings.person_label, { action, name: person.name }) },
-      });
-      mute.addEventListener("click", () => moderation.mute(person, !person.muted));
-      const remove = el("button", {
-        className: "button-small button-danger person-remove",
-        text: chatStrings.remove,
-        attrs: { type: "button", "aria-label": format(chatStrings.person_label, { action: chatStrings.remove, name: person.name }) },
-      });
-      remove.addEventListener("click", () => moderation.remove(person));
-      row.append(el("div", { className: "chat-actions" }, [mute, remove]));
+    const key = JSON.stringify([person.name, person.organisation, person.role, Boolean(person.muted)]);
+    let entry = rows.get(person.id);
+    if (!entry || entry.key !== key) {
+      const row = personRow(person);
+      if (entry) {
+        const focused = entry.row.contains(document.activeElement) && document.activeElement.classList[1];
+        if (cursor === entry.row) cursor = row;
+        entry.row.replaceWith(row);
+        if (focused) row.querySelector(`button.${focused}`)?.focus();
+      }
+      entry = { row, key };
+      rows.set(person.id, entry);
     }
-    peopleList.append(row);
-  }
-  if (focusedId) {
-    const again = peopleList.querySelector(`li[data-person="${CSS.escape(focusedId)}"] button.${String(focusedClass).split(" ").pop()}`);
-    if (again) again.focus();
+    if (entry.row === cursor) cursor = cursor.nextElementSibling;
+    else peopleList.insertBefore(entry.row, cursor);
   }
 }
 

@@ -241,3 +241,28 @@ async def test_without_websockets_the_page_falls_back_to_polling(
         "chat:send", {"room": ROOM, "body": "Antwort per Websocket", "client_id": "ws-answer-1"}
     )
     await expect(page.locator(".chat-body", has_text="Antwort per Websocket")).to_be_visible()
+
+
+async def test_the_people_list_keeps_keyboard_focus_when_people_come_and_go(
+    memory_server: LiveServer, new_context, connect
+) -> None:
+    person_id, token = await memory_server.person(name="Fritz Fokus")
+    _, mod_token = await memory_server.person(Role.MODERATOR, name="Mod Fokus")
+    await join(new_context, memory_server, token)
+    mod = await join(new_context, memory_server, mod_token)
+    mute = mod.locator(f"#people-list li[data-person='{person_id}'] .person-mute")
+    await mute.focus()
+    await mute.evaluate("el => el.dataset.marked = 'yes'")
+    newcomer_id, newcomer = await memory_server.person(name="Nora Neu")
+    client = await connect(memory_server.url, newcomer)
+    await client.ok("room:join", {"room": ROOM})
+    await expect(mod.locator(f"#people-list li[data-person='{newcomer_id}']")).to_be_visible()
+    await expect(mod.locator("#people-list .person-mute[data-marked='yes']")).to_be_focused()
+    # muting by keyboard keeps the focus on the (relabelled) button
+    await mod.keyboard.press("Enter")
+    await expect(
+        mod.locator(f"#people-list li[data-person='{person_id}'] .person-muted")
+    ).to_be_visible()
+    await expect(
+        mod.locator(f"#people-list li[data-person='{person_id}'] .person-mute")
+    ).to_be_focused()
