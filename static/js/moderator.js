@@ -86,8 +86,16 @@ const dialogText = document.getElementById("remove-dialog-text");
 let removing = null;
 
 const moderation = {
-  deleteMessage(message) {
-    return act("chat:delete", { room, id: message.id }, strings.deleted);
+  async deleteMessage(message) {
+    // keep keyboard users in the chat: the focused message goes away
+    const item = document.querySelector(`.chat-message[data-id="${CSS.escape(message.id)}"]`);
+    const neighbour = item && (item.nextElementSibling || item.previousElementSibling);
+    const hadFocus = item && item.contains(document.activeElement);
+    const result = await act("chat:delete", { room, id: message.id }, strings.deleted);
+    if (result && hadFocus) {
+      const target = (neighbour && neighbour.querySelector(".chat-delete")) || document.getElementById("chat-scroll");
+      if (target) target.focus();
+    }
   },
   async mute(person, muted) {
     const result = await act("person:mute", { person_id: person.id, muted }, format(muted ? strings.muted : strings.unmuted, { name: person.name }));
@@ -110,6 +118,7 @@ document.getElementById("remove-confirm").addEventListener("click", async () => 
   dialog.close();
   if (!person) return;
   if (await act("person:remove", { person_id: person.id }, format(strings.removed, { name: person.name }))) {
+    document.getElementById("people-title").focus();
     refreshPeople();
   }
 });

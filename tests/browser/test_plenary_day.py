@@ -89,6 +89,8 @@ async def test_the_plenary_day(memory_server: LiveServer, new_context) -> None:
             page.locator(".chat-message", has_text="Guten Morgen aus der Lausitz!")
         ).to_have_count(0)
     await expect(anna.locator(".chat-message", has_text="Hallo Anna!")).to_be_visible()
+    # the moderator's focus stays in the chat (on the next message's delete button)
+    await expect(mod.locator("#chat :focus")).to_have_count(1)
 
     # the moderator removes Bert: his page says so, and his link no longer works
     row = mod.locator(f"#people-list li[data-person='{bert_id}']")
@@ -98,6 +100,7 @@ async def test_the_plenary_day(memory_server: LiveServer, new_context) -> None:
     await expect(bert.locator("#session-ended")).to_be_visible()
     await expect(bert.locator("#session-ended")).to_contain_text("entfernt")
     await expect(mod.locator(f"#people-list li[data-person='{bert_id}']")).to_have_count(0)
+    await expect(mod.locator("#people-title")).to_be_focused()
     again = await bert.goto(f"{server.url}/join/{bert_token}")
     assert again is not None
     assert again.status == 404
