@@ -266,3 +266,34 @@ async def test_the_people_list_keeps_keyboard_focus_when_people_come_and_go(
     await expect(
         mod.locator(f"#people-list li[data-person='{person_id}'] .person-mute")
     ).to_be_focused()
+
+
+async def test_a_message_whose_ack_is_lost_is_retried_and_stored_once(
+    memory_server: LiveServer, new_context, connect
+) -> None:
+    _, token = await memory_server.person(name="Rita Retry")
+    _, reader_token = await memory_server.person(name="Leo Leser")
+    page = await join(new_context, memory_server, token)
+    reader = await connect(memory_server.url, reader_token)
+    await reader.ok("room:join", {"room": ROOM})
+    # the message leaves, then the connection drops before its ack can come back
+    await page.evaluate(
+        """() => {
+            const live = window.conferenceLive;
+            window.retried = live.call("chat:send", {
+                room: "plenary", body: "Ack verloren", client_id: "ack-lost-0001"});
+            live.socket.io.engine.transport.ws.close();
+        }"""
+    )
+    await expect(page.locator("body")).to_have_attribute("data-live", "connected", timeout=15_000)
+    stored = await page.evaluate("() => window.retried")
+    assert stored["client_id"] == "ack-lost-0001"
+    await expect(page.locator(".chat-body", has_text="Ack verloren")).to_have_count(1)
+    marker = await reader.ok(
+        "chat:send", {"room": ROOM, "body": "danach", "client_id": "ack-lost-marker"}
+    )
+    await reader.wait_for("chat:message", lambda m: m["id"] == marker["id"])
+    copies = [m for m in reader.received["chat:message"] if m["client_id"] == "ack-lost-0001"]
+    assert len(copies) == 1
+    assert copies[0]["id"] == stored["id"]
+    await expect(page.locator(".chat-body", has_text="Ack verloren")).to_have_count(1)
