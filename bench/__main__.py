@@ -63,7 +63,7 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
         "redis_rates": [5, 20],
         "settle": 1.0,
         "prestart": False,
-        "memory_kinds": ["ours", "ours_deflate", "baseline"],
+        "memory_kinds": ["ours", "ours_arriving", "ours_deflate", "baseline"],
     }
 
 
@@ -112,6 +112,7 @@ STARTERS: dict[str, Callable[[], harness.Server]] = {
     "bare": lambda: harness.start_plain("bare"),
     "memory:ours": lambda: harness.start_ours(),
     "memory:ours_deflate": lambda: harness.start_ours(deflate=True),
+    "memory:ours_arriving": lambda: harness.start_ours(),
     "memory:baseline": lambda: harness.start_plain("baseline"),
     "redis": lambda: harness.start_ours(processes=2, redis=True),
 }
@@ -222,7 +223,11 @@ async def run_memory(servers: Servers, p: dict[str, Any], out: dict[str, Any]) -
     for label in p["memory_kinds"]:
         server = await servers.get(f"memory:{label}")
         try:
-            rows[label] = await scenarios.memory(server, p["memory_n"], deflate_offer=True)
+            # "arriving": 100 joining at a time, so little of the join burst stays in the heap
+            at_once = scenarios.GROW_AT_ONCE if label == "ours_arriving" else None
+            rows[label] = await scenarios.memory(
+                server, p["memory_n"], deflate_offer=True, at_once=at_once
+            )
         finally:
             server.stop()
         report.progress(f"memory ({label}) done")

@@ -358,7 +358,8 @@ def targets(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
             f"{rv['all_acked_s']} s, exact {rv['exact']}",
             rv["all_acked_s"] <= 1.5 and bool(rv["exact"]),
         )
-    mem = results.get("memory", {}).get("ours")
+    memory = results.get("memory", {})
+    mem = memory.get("ours_arriving") or memory.get("ours")  # steady state, not the burst
     if mem and mem["n"] == 2000:
         put(
             "≤ 45 KB per participant",

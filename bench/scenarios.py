@@ -431,7 +431,9 @@ async def vote_storm(
 
 
 # 5 ---------------------------------------------------------------------------------------
-async def memory(server: Server, n: int, deflate_offer: bool) -> dict[str, Any]:
+async def memory(
+    server: Server, n: int, deflate_offer: bool, at_once: int | None = None
+) -> dict[str, Any]:
     """RSS growth per connected, joined participant, with a client offering compression
     (websockets negotiates permessage-deflate like a browser) or not."""
     from websockets.asyncio.client import connect
@@ -466,7 +468,13 @@ async def memory(server: Server, n: int, deflate_offer: bool) -> dict[str, Any]:
             pass
         readers.append(asyncio.create_task(reader(ws)))
 
-    results = await asyncio.gather(*(one(i) for i in range(n)), return_exceptions=True)
+    gate = asyncio.Semaphore(at_once or n)
+
+    async def gated(i: int) -> None:
+        async with gate:
+            await one(i)
+
+    results = await asyncio.gather(*(gated(i) for i in range(n)), return_exceptions=True)
     failures = sum(isinstance(r, BaseException) for r in results)
     await asyncio.sleep(3.0 * SETTLE)
     after = sum(server.rss())
