@@ -53,7 +53,7 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
         "fan_sizes": [200, 1000, 2000],
         "rates": [1, 5, 20],
         "duration": 5.0,
-        "ladder": [10, 15, 20, 30, 40, 60, 80],
+        "ladder": [7.5, 10, 15, 20, 30, 40, 60, 80],
         "ladder_s": 3.0,
         "react_n": 2000,
         "react_s": 5.0,

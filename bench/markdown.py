@@ -95,7 +95,7 @@ def markdown(document: dict[str, Any]) -> str:
             rows.append(
                 [
                     str(c["n"]),
-                    _v(c["rate"]),
+                    f"{c['rate']:g}",
                     _v(c["p50_ms"], " ms"),
                     _v(c["p95_ms"], " ms"),
                     _v(c["p99_ms"], " ms"),
@@ -249,7 +249,7 @@ def markdown(document: dict[str, Any]) -> str:
             rows.append(
                 [
                     str(c["n"]),
-                    _v(c["rate"]),
+                    f"{c['rate']:g}",
                     _v(c["p99_ms"], " ms"),
                     _v(bp.get("0", {}).get("p99_ms"), " ms"),
                     _v(bp.get("1", {}).get("p99_ms"), " ms"),
