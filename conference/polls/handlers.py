@@ -6,18 +6,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.auth.people import utcnow
 from conference.auth.roles import Permission, is_moderator
 from conference.polls import service, store
+from conference.polls.ballots import ballot_box
 from conference.polls.presenter import PRESENTER_ROLE
 from conference.polls.rules import (
     MAX_OPEN_TEXT,
     MAX_OPTIONS,
     Kind,
     Visibility,
+    Vote,
     check_definition,
     check_vote,
     default_settings,
@@ -208,40 +209,24 @@ async def reveal(ctx: Context, payload: PollReveal) -> dict[str, Any]:
 
 @router.on("poll:vote", PollVote)
 async def vote(ctx: Context, payload: PollVote) -> dict[str, Any]:
-    """One vote per person (the primary key says so); changed only where the poll allows."""
+    """One vote per person (the primary key says so); changed only where the poll allows.
+    Votes are committed in batches (polls/ballots.py); the ack follows the commit."""
     ctx.require_joined(payload.room)
-    services, person_id = ctx.services, ctx.person.id
-    allow_change = False
-    try:
-        async with services.db.write() as conn:
-            poll, checked = await _votable(ctx, conn, payload)
-            allow_change = bool(poll["settings"].get("allow_change"))
-            await store.insert_vote(conn, poll["id"], person_id, checked.answer, checked.values)
-    except IntegrityError:
-        if not allow_change:
-            raise Refused("poll.already_voted") from None
-        async with services.db.write() as conn:
-            poll, checked = await _votable(ctx, conn, payload)
-            if not await store.replace_vote(
-                conn, poll["id"], person_id, checked.answer, checked.values
-            ):
-                raise Refused("poll.already_voted") from None
+    services = ctx.services
+    poll, checked, results = await ballot_box(services).cast(
+        ctx.person, payload.id, lambda poll: _check(poll, payload)
+    )
     service.coalescer(services).touch(poll["id"])
-    data: dict[str, Any] = {"poll_id": poll["id"], "my_vote": checked.answer, "results": None}
-    if service.may_see(poll, ctx.person, voted=True):
-        async with services.db.read() as conn:
-            manager = service.manages(ctx.person, poll["room"])
-            data["results"] = await service.results(services, conn, poll, moderator=manager)
-    return data
+    return {"poll_id": poll["id"], "my_vote": checked.answer, "results": results}
 
 
-async def _votable(ctx: Context, conn: AsyncConnection, payload: PollVote) -> Any:
-    poll = await _load(ctx, conn, payload, share=True)
-    if poll["status"] == "draft":
+def _check(poll: dict[str, Any] | None, payload: PollVote) -> Vote:
+    """The vote as stored, or the refusal: unknown poll, not open, or not fitting its kind."""
+    if poll is None or poll["room"] != payload.room or poll["status"] == "draft":
         raise Refused("poll.not_found")
     if poll["status"] != "open":
         raise Refused("poll.closed")
-    checked = check_vote(
+    return check_vote(
         poll["kind"],
         poll["options"],
         poll["settings"],
@@ -250,7 +235,6 @@ async def _votable(ctx: Context, conn: AsyncConnection, payload: PollVote) -> An
         rating=payload.rating,
         text=payload.text,
     )
-    return poll, checked
 
 
 @router.on("poll:results", PollRef)
