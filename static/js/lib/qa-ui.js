@@ -38,6 +38,20 @@ function sortControl(doc, name, onChange) {
 }
 
 /** The plenary's questions. */
+/** Pins and vote counts change the same way on every page that lists questions. */
+function followPinsAndVotes(live, questions, render) {
+  live.on("question:pinned", (data) => {
+    for (const q of questions.values()) q.pinned = q.id === data.id;
+    render();
+  });
+  live.on("question:votes", (data) => {
+    const q = questions.get(data.id);
+    if (!q) return;
+    q.votes = data.votes;
+    render();
+  });
+}
+
 export function mountQaParticipant(live, doc) {
   const root = doc.getElementById("qa");
   const list = doc.getElementById("qa-list");
@@ -132,16 +146,7 @@ export function mountQaParticipant(live, doc) {
     questions.delete(data.id);
     render();
   });
-  live.on("question:pinned", (data) => {
-    for (const q of questions.values()) q.pinned = q.id === data.id;
-    render();
-  });
-  live.on("question:votes", (data) => {
-    const q = questions.get(data.id);
-    if (!q) return;
-    q.votes = data.votes;
-    render();
-  });
+  followPinsAndVotes(live, questions, render);
 
   if (form) {
     form.addEventListener("submit", async (event) => {
@@ -279,15 +284,6 @@ export function mountQaModerator(live, doc) {
   });
   live.on("question:changed", (data) => upsert(data.question));
   live.on("question:updated", (data) => upsert(data.question));
-  live.on("question:pinned", (data) => {
-    for (const q of questions.values()) q.pinned = q.id === data.id;
-    render();
-  });
-  live.on("question:votes", (data) => {
-    const q = questions.get(data.id);
-    if (!q) return;
-    q.votes = data.votes;
-    render();
-  });
+  followPinsAndVotes(live, questions, render);
   return { questions };
 }
