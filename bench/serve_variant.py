@@ -16,6 +16,37 @@ from conference.realtime.server import transport_limit
 from conference.settings import Settings
 
 
+class StockManager(socketio.AsyncManager):  # type: ignore[misc]
+    """The library's manager, telling the app's observers of each broadcast as ours does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.observers: list[Any] = []
+
+    async def emit(self, event: str, data: Any, namespace: str, **kwargs: Any) -> None:
+        for observe in self.observers:
+            observe(event, data, kwargs.get("to") or kwargs.get("room"))
+        await super().emit(event, data, namespace, **kwargs)
+
+
+class StockRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
+    """The library's Redis manager, telling the app's observers of each local delivery."""
+
+    def __init__(self, url: str, **kwargs: Any) -> None:
+        super().__init__(url, **kwargs)
+        self.observers: list[Any] = []
+
+    async def emit(self, event: str, data: Any, namespace: Any = None, **kwargs: Any) -> None:
+        for observe in self.observers:
+            observe(event, data, kwargs.get("to") or kwargs.get("room"))
+        await super().emit(event, data, namespace, **kwargs)
+
+    async def _handle_emit(self, message: dict[str, Any]) -> None:
+        for observe in self.observers:
+            observe(message["event"], message["data"], message.get("room"))
+        await super()._handle_emit(message)
+
+
 def _gc_after_startup(app: Any, mode: str) -> Any:
     """Set the collector up as `mode` says once the lifespan started (for measuring)."""
 
@@ -50,8 +81,8 @@ def main() -> None:
     if args.stock_manager:
         from conference.realtime import server
 
-        server.FanoutManager = socketio.AsyncManager  # type: ignore[misc]
-        server.FanoutRedisManager = socketio.AsyncRedisManager  # type: ignore[misc]
+        server.FanoutManager = StockManager  # type: ignore[misc]
+        server.FanoutRedisManager = StockRedisManager  # type: ignore[misc]
     settings = Settings()
     app: Any = create_app(settings)
     if args.gc:

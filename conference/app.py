@@ -20,6 +20,7 @@ from conference.polls.service import seed as seed_prepared_polls
 from conference.realtime.dispatch import Dispatcher
 from conference.realtime.publish import Publisher
 from conference.realtime.server import Realtime, create_sio
+from conference.rooms.snapshots import RoomSnapshots
 from conference.services import Services
 from conference.settings import Settings
 from conference.state import create_room_state
@@ -67,15 +68,19 @@ class SecurityHeaders:
 
 def build_services(settings: Settings) -> Services:
     sio = create_sio(settings)
+    event = load_event(settings.event_file)
+    snapshots = RoomSnapshots(event.id)
+    sio.manager.observers.append(snapshots.observe)
     return Services(
         settings=settings,
-        event=load_event(settings.event_file),
+        event=event,
         db=Database(settings.database_url),
         state=create_room_state(settings),
         sio=sio,
         publisher=Publisher(sio),
         sessions=SessionCodec(settings.secret()),
         i18n=I18n(),
+        snapshots=snapshots,
     )
 
 

@@ -11,6 +11,7 @@ import socketio
 from conference.auth.sessions import SessionCodec
 from conference.events.model import Event
 from conference.realtime.publish import Publisher
+from conference.rooms.snapshots import RoomSnapshots
 from conference.settings import Settings
 from conference.state.base import RoomState
 from conference.storage.db import Database
@@ -30,6 +31,7 @@ class Services:
     publisher: Publisher
     sessions: SessionCodec
     i18n: I18n
+    snapshots: RoomSnapshots
     process_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     # this process's socket.io connections by sid, and rooms whose presence changed
     connections: dict[str, Connection] = field(default_factory=dict)

@@ -14,6 +14,7 @@ from conference.realtime import audiences, room_log
 from conference.realtime.capability import Capability
 from conference.realtime.dispatch import Context, Payload, Router
 from conference.realtime.errors import Refused
+from conference.services import Services
 from conference.storage.tables import chat_messages
 
 router = Router()
@@ -91,13 +92,15 @@ async def delete(ctx: Context, payload: ChatDelete) -> dict[str, Any]:
     return {"id": payload.id, "seq": entry.seq}
 
 
-async def _snapshot(ctx: Context, conn: AsyncConnection, room: str) -> dict[str, Any]:
+async def _shared(
+    services: Services, conn: AsyncConnection, room: str, manager: bool
+) -> dict[str, Any]:
     return {
-        "messages": await store.recent(conn, ctx.event_id, room, HISTORY),
+        "messages": await store.recent(conn, services.event.id, room, HISTORY),
         "max_length": MAX_LENGTH,
     }
 
 
-capability = Capability("chat", router, _snapshot)
+capability = Capability("chat", router, shared=_shared)
 
 __all__ = ["capability"]

@@ -8,11 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.events import state_store
 from conference.realtime.capability import Capability
-from conference.realtime.dispatch import Context, Router
+from conference.realtime.dispatch import Router
+from conference.services import Services
 
 
-async def _snapshot(ctx: Context, conn: AsyncConnection, room: str) -> dict[str, Any]:
-    state = await state_store.get_all(conn, ctx.event_id)
+async def _shared(
+    services: Services, conn: AsyncConnection, room: str, manager: bool
+) -> dict[str, Any]:
+    state = await state_store.get_all(conn, services.event.id)
     return {
         "current_item": state.get("current_item"),
         "announcement": state.get("announcement"),
@@ -20,4 +23,4 @@ async def _snapshot(ctx: Context, conn: AsyncConnection, room: str) -> dict[str,
     }
 
 
-capability = Capability("event", Router(), _snapshot)
+capability = Capability("event", Router(), shared=_shared)

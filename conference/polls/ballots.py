@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.auth.people import Person, utcnow
+from conference.auth.roles import manages
 from conference.polls import service, store
 from conference.polls.rules import Vote
 from conference.realtime.errors import Refused
@@ -166,7 +167,7 @@ class BallotBox:
             for ballot, poll, vote in kept:
                 results = None
                 if service.may_see(poll, ballot.person, voted=True):
-                    if service.manages(ballot.person, poll["room"]):
+                    if manages(ballot.person, poll["room"]):
                         results = await service.results(self.services, conn, poll, moderator=True)
                     else:
                         if poll["id"] not in public:

@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.auth.people import utcnow
-from conference.auth.roles import Permission, is_moderator
+from conference.auth.roles import Permission, is_moderator, manages
 from conference.polls import service, store
 from conference.polls.ballots import ballot_box
 from conference.polls.presenter import PRESENTER_ROLE
@@ -28,6 +28,8 @@ from conference.realtime import audiences, room_log
 from conference.realtime.capability import Capability
 from conference.realtime.dispatch import Context, Payload, Router
 from conference.realtime.errors import Refused
+from conference.services import Services
+from conference.storage.db import LazyReader
 
 router = Router()
 
@@ -240,7 +242,7 @@ def _check(poll: dict[str, Any] | None, payload: PollVote) -> Vote:
 @router.on("poll:results", PollRef)
 async def get_results(ctx: Context, payload: PollRef) -> dict[str, Any]:
     """The results, for whoever may see them now."""
-    manager = service.manages(ctx.person, payload.room)
+    manager = manages(ctx.person, payload.room)
     if not manager:
         ctx.require_joined(payload.room)
     async with ctx.services.db.read() as conn:
@@ -288,40 +290,55 @@ async def presenter_join(ctx: Context, payload: PresenterJoin) -> dict[str, Any]
     return data
 
 
-async def _snapshot(ctx: Context, conn: AsyncConnection, room: str) -> dict[str, Any]:
-    """The room's polls (drafts only for who manages the room), with my vote and the results
-    I may see."""
-    manager = service.manages(ctx.person, room)
-    rows = await store.in_room(conn, ctx.event_id, room, drafts=manager)
+async def _shared(
+    services: Services, conn: AsyncConnection, room: str, manager: bool
+) -> dict[str, Any]:
+    """The room's polls (drafts only for who manages the room), each with its results as of
+    now; who may see them is decided per person."""
+    rows = await store.in_room(conn, services.event.id, room, drafts=manager)
     polls = [store.as_poll(row) for row in rows]
-    mine = await store.my_votes(conn, [p["id"] for p in polls], ctx.person.id)
-    present = await service.present_count(ctx.services, room)
-    tallies = await store.tallies(
-        conn, [p["id"] for p in polls if service.may_see(p, ctx.person, p["id"] in mine)]
-    )
-    items = []
-    for poll in polls:
-        voted = poll["id"] in mine
-        shown = service.may_see(poll, ctx.person, voted)
-        items.append(
-            {
-                **poll,
-                "my_vote": mine.get(poll["id"]),
-                "results": await service.results(
-                    ctx.services,
+    present = await service.present_count(services, room)
+    tallies = await store.tallies(conn, [p["id"] for p in polls])
+    return {
+        "polls": [
+            (
+                poll,
+                await service.results(
+                    services,
                     conn,
                     poll,
                     moderator=manager,
                     present=present,
                     tally=tallies[poll["id"]],
-                )
-                if shown
-                else None,
-            }
+                ),
+            )
+            for poll in polls
+        ],
+        "manage": manager,
+    }
+
+
+async def _personal(
+    ctx: Context, reader: LazyReader, room: str, shared: dict[str, Any]
+) -> dict[str, Any]:
+    """My vote in each poll, and the results I may see."""
+    polls = shared["polls"]
+    mine: dict[str, Any] = {}
+    if polls:
+        ids = [poll["id"] for poll, _ in polls]
+        mine = await store.my_votes(await reader.connection(), ids, ctx.person.id)
+    items = []
+    for poll, results in polls:
+        voted = poll["id"] in mine
+        shown = service.may_see(poll, ctx.person, voted)
+        items.append(
+            {**poll, "my_vote": mine.get(poll["id"]), "results": results if shown else None}
         )
-    return {"polls": items, "manage": manager}
+    return {"polls": items, "manage": shared["manage"]}
 
 
-capability = Capability("polls", router, _snapshot, background=service.background)
+capability = Capability(
+    "polls", router, shared=_shared, personal=_personal, background=service.background
+)
 
 __all__ = ["capability"]

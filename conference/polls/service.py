@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.auth.people import Person, utcnow
-from conference.auth.roles import Role, is_moderator
+from conference.auth.roles import manages
 from conference.events.model import PreparedPoll
 from conference.polls import store
 from conference.polls.rules import default_settings
@@ -26,11 +26,6 @@ log = logging.getLogger(__name__)
 RESULTS_WINDOW = 0.25  # at most one coalesced poll:results per poll and window
 AUTOCLOSE_TICK = 0.5
 MAX_WORDS = 100
-
-
-def manages(person: Person, room: str) -> bool:
-    """Moderators everywhere, facilitators in their own room."""
-    return is_moderator(person.role) or (person.role == Role.FACILITATOR and person.room == room)
 
 
 def public(poll: dict[str, Any]) -> bool:

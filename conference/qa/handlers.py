@@ -10,13 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.auth.people import get_person, utcnow
 from conference.auth.roles import Permission
-from conference.polls.service import Coalescer, manages
+from conference.polls.service import Coalescer
 from conference.qa import store
 from conference.realtime import audiences, room_log
 from conference.realtime.capability import Capability
 from conference.realtime.dispatch import Context, Payload, Router
 from conference.realtime.errors import Refused
 from conference.services import Services
+from conference.storage.db import LazyReader
 
 router = Router()
 MAX_LENGTH = 500
@@ -221,20 +222,42 @@ async def unvote(ctx: Context, payload: QuestionRef) -> dict[str, Any]:
     return await _vote(ctx, payload, up=False)
 
 
-async def _snapshot(ctx: Context, conn: AsyncConnection, room: str) -> dict[str, Any]:
-    """The questions I may see, which are mine, which I upvoted, and whether asking is held."""
-    person_id = ctx.person.id
+async def _shared(
+    services: Services, conn: AsyncConnection, room: str, manager: bool
+) -> dict[str, Any]:
+    """The questions everyone sees (with the held ones for who manages the room), and how
+    many were asked at all: without any, nobody has questions or upvotes to look up."""
+    event_id = services.event.id
     return {
-        "questions": await store.visible_to(
-            conn, ctx.event_id, room, person_id, held=manages(ctx.person, room)
-        ),
-        "mine": await store.mine(conn, ctx.event_id, room, person_id),
-        "upvoted": await store.my_upvotes(conn, ctx.event_id, room, person_id),
+        "questions": await store.in_room(conn, event_id, room, held=manager),
+        "asked": await store.count_in_room(conn, event_id, room),
+        "manager": manager,
+    }
+
+
+async def _personal(
+    ctx: Context, reader: LazyReader, room: str, shared: dict[str, Any]
+) -> dict[str, Any]:
+    """Which questions are mine (my held ones shown to me alone), which I upvoted, and
+    whether asking is held."""
+    shown, mine, upvoted = shared["questions"], [], []
+    if shared["asked"]:
+        conn = await reader.connection()
+        asked = await store.asked_by(conn, ctx.event_id, room, ctx.person.id)
+        upvoted = await store.my_upvotes(conn, ctx.event_id, room, ctx.person.id)
+        mine = [q["id"] for q in asked]
+        held = [q for q in asked if q["status"] == "held"]
+        if held and not shared["manager"]:
+            shown = sorted([*shown, *held], key=lambda q: q["created_at"] or "")
+    return {
+        "questions": shown,
+        "mine": mine,
+        "upvoted": upvoted,
         "moderated": ctx.services.event.qa_moderated,
         "max_length": MAX_LENGTH,
     }
 
 
-capability = Capability("qa", router, _snapshot)
+capability = Capability("qa", router, shared=_shared, personal=_personal)
 
 __all__ = ["capability"]

@@ -104,20 +104,31 @@ async def unpin_room(conn: AsyncConnection, event_id: str, room: str) -> None:
     )
 
 
-async def visible_to(
-    conn: AsyncConnection, event_id: str, room: str, person_id: str, *, held: bool
+async def in_room(
+    conn: AsyncConnection, event_id: str, room: str, *, held: bool
 ) -> list[dict[str, Any]]:
-    """Approved and answered questions, the person's own held ones, and all held ones for
-    moderators (`held`)."""
-    shown = questions.c.status.in_(VISIBLE)
-    own_held = sa.and_(questions.c.status == "held", questions.c.person_id == person_id)
-    condition = sa.or_(shown, questions.c.status == "held") if held else sa.or_(shown, own_held)
+    """Approved and answered questions, and the held ones too for moderators (`held`)."""
+    statuses = (*VISIBLE, "held") if held else VISIBLE
     query = (
         _select()
-        .where(questions.c.event_id == event_id, questions.c.room == room, condition)
+        .where(
+            questions.c.event_id == event_id,
+            questions.c.room == room,
+            questions.c.status.in_(statuses),
+        )
         .order_by(questions.c.created_at)
     )
     return [as_question(row) for row in await conn.execute(query)]
+
+
+async def count_in_room(conn: AsyncConnection, event_id: str, room: str) -> int:
+    """Questions of every status, asked in the room."""
+    query = (
+        sa.select(sa.func.count())
+        .select_from(questions)
+        .where(questions.c.event_id == event_id, questions.c.room == room)
+    )
+    return int((await conn.execute(query)).scalar() or 0)
 
 
 async def pinned(conn: AsyncConnection, event_id: str, room: str) -> dict[str, Any] | None:
@@ -131,13 +142,20 @@ async def pinned(conn: AsyncConnection, event_id: str, room: str) -> dict[str, A
     return as_question(row) if row else None
 
 
-async def mine(conn: AsyncConnection, event_id: str, room: str, person_id: str) -> list[str]:
-    query = sa.select(questions.c.id).where(
-        questions.c.event_id == event_id,
-        questions.c.room == room,
-        questions.c.person_id == person_id,
+async def asked_by(
+    conn: AsyncConnection, event_id: str, room: str, person_id: str
+) -> list[dict[str, Any]]:
+    """Every question the person asked in the room, whatever its status."""
+    query = (
+        _select()
+        .where(
+            questions.c.event_id == event_id,
+            questions.c.room == room,
+            questions.c.person_id == person_id,
+        )
+        .order_by(questions.c.created_at)
     )
-    return [row.id for row in await conn.execute(query)]
+    return [as_question(row) for row in await conn.execute(query)]
 
 
 async def my_upvotes(conn: AsyncConnection, event_id: str, room: str, person_id: str) -> list[str]:

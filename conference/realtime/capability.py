@@ -13,17 +13,27 @@ from conference.realtime.dispatch import Router
 if TYPE_CHECKING:
     from conference.realtime.dispatch import Context
     from conference.services import Services
+    from conference.storage.db import LazyReader
 
-Snapshot = Callable[["Context", AsyncConnection, str], Awaitable[Any]]
+Shared = Callable[["Services", AsyncConnection, str, bool], Awaitable[Any]]
+Personal = Callable[["Context", "LazyReader", str, Any], Awaitable[Any]]
 Background = Callable[["Services"], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True, slots=True)
 class Capability:
-    """`snapshot(ctx, conn, room)` returns this capability's state for `room:join`'s ack;
-    `background(services)` is a task that runs while the server runs."""
+    """The capability's part of `room:join`'s ack comes in two steps.
+
+    `shared(services, conn, room, manager)` is what everyone in the room sees alike
+    (`manager`: as whoever manages the room sees it); the participants' version is kept
+    between joins (conference.rooms.snapshots), so it must hold nothing personal.
+    `personal(ctx, reader, room, shared)` turns it into what this person receives, reading
+    the database through `reader` only when there is something personal to look up.
+    `background(services)` is a task that runs while the server runs.
+    """
 
     name: str
     router: Router
-    snapshot: Snapshot | None = None
+    shared: Shared | None = None
+    personal: Personal | None = None
     background: Background | None = None

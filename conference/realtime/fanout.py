@@ -12,12 +12,16 @@ Each recipient's Engine.IO writer then wakes once per packet; the library's `pol
 `asyncio.wait_for` timer on every wake-up. On a websocket that timer is redundant (the reader
 already times out a silent client and then wakes the writer with None), so `install_fast_poll`
 skips it there; long-polling requests keep the library's poll.
+
+Both managers tell their `observers` of every broadcast this process delivers, whichever
+process sent it: that is how kept room snapshots learn they are stale (rooms/snapshots.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import Any
 
 import socketio
@@ -27,6 +31,8 @@ from engineio.async_socket import AsyncSocket
 from socketio import packet as sio_packet
 
 _library_poll = AsyncSocket.poll
+
+Observer = Callable[[str, Any, Any], None]  # (event, data, audience)
 
 
 async def _poll(self: Any) -> list[Any]:
@@ -79,6 +85,8 @@ class _Encoded(eio_packet.Packet):  # type: ignore[misc]
 def fan_out(manager: Any, event: str, data: Any, namespace: str, room: Any, skip_sid: Any) -> bool:
     """Queue one broadcast for every local participant of `room`; False when the fast path
     does not apply (binary payloads), so the caller falls back to the library."""
+    for observe in manager.observers:
+        observe(event, data, room)
     if namespace not in manager.rooms:
         return True
     if isinstance(data, tuple):
@@ -115,6 +123,10 @@ def fan_out(manager: Any, event: str, data: Any, namespace: str, room: Any, skip
 class FanoutManager(socketio.AsyncManager):  # type: ignore[misc]
     """AsyncManager whose broadcasts cost no task per recipient."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.observers: list[Observer] = []
+
     def initialize(self) -> None:
         super().initialize()
         install_fast_poll()
@@ -139,6 +151,10 @@ class FanoutManager(socketio.AsyncManager):  # type: ignore[misc]
 
 class FanoutRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
     """AsyncRedisManager that publishes first, then fans out locally without per-recipient tasks."""
+
+    def __init__(self, url: str, **kwargs: Any) -> None:
+        super().__init__(url, **kwargs)
+        self.observers: list[Observer] = []
 
     def initialize(self) -> None:
         super().initialize()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import replace
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -74,6 +75,7 @@ class Realtime:
         sio.on("connect", self.on_connect)
         sio.on("disconnect", self.on_disconnect)
         sio.on("*", self.on_event)
+        sio.manager.observers.append(self.on_broadcast)
 
     def start(self) -> None:
         self._tasks = [
@@ -136,6 +138,20 @@ class Realtime:
         for room in connection.rooms:
             await self.services.state.presence_leave(room, connection.person.id, sid)
             self.services.dirty_rooms.add(room)
+
+    def on_broadcast(self, event: str, data: Any, audience: Any) -> None:
+        """A mute, from whichever process, reaches this process's connections of the person,
+        so what they are told on joining a room (`me`) stays true."""
+        if event != "person:muted" or not isinstance(data, dict):
+            return
+        person_id = data.get("person_id")
+        if not isinstance(person_id, str) or audience != audiences.person(
+            self.services.event.id, person_id
+        ):
+            return
+        for connection in self.services.connections.values():
+            if connection.person.id == person_id:
+                connection.person = replace(connection.person, muted=bool(data.get("muted")))
 
     async def on_event(self, event: str, sid: str, *args: Any) -> dict[str, Any]:
         data = args[0] if args else None

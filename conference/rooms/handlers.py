@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import get_person
-from conference.auth.roles import Role, is_moderator
-from conference.events import state_store
+from conference.auth.roles import Role, is_moderator, manages
 from conference.realtime import audiences, room_log
 from conference.realtime.capability import Capability
 from conference.realtime.dispatch import Context, Payload, Router
 from conference.realtime.errors import Refused
+from conference.services import Services
+from conference.storage.db import LazyReader
 
 router = Router()
 SYNC_LIMIT = 500
@@ -31,8 +30,6 @@ class RoomSync(Payload):
 def may_enter(ctx: Context, room: str, phase: Any) -> None:
     """The plenary is open to everyone; a workshop room to its facilitator and moderators,
     and to participants while the workshop phase is open."""
-    if room not in ctx.services.event.rooms():
-        raise Refused("room.unknown")
     person = ctx.person
     if room == "plenary" or is_moderator(person.role):
         return
@@ -45,33 +42,62 @@ def may_enter(ctx: Context, room: str, phase: Any) -> None:
 @router.on("room:join", RoomRef)
 async def join(ctx: Context, payload: RoomRef) -> dict[str, Any]:
     services, room = ctx.services, payload.room
-    async with services.db.read() as conn:
-        event_state = await state_store.get_all(conn, ctx.event_id)
-    may_enter(ctx, room, event_state.get("phase"))
+    if room not in services.event.rooms():
+        raise Refused("room.unknown")
+    manager = manages(ctx.person, room)
+    shared = await _shared(services, room, manager)
+    may_enter(ctx, room, shared["event"]["phase"])
     await services.sio.enter_room(ctx.connection.sid, audiences.room(ctx.event_id, room))
     ctx.connection.rooms.add(room)
     await services.state.presence_enter(room, ctx.person.id, ctx.connection.sid)
     services.dirty_rooms.add(room)
-    from conference.capabilities import CAPABILITIES  # the table of capabilities imports us
-
-    snapshot: dict[str, Any] = {"room": room}
-    async with services.db.read() as conn:
-        # numbers first: anything committed after them arrives as a broadcast and is
-        # applied idempotently by the client
-        snapshot["seq"] = {
-            room: await room_log.last_seq(conn, ctx.event_id, room),
-            room_log.EVENT_STREAM: await room_log.last_seq(
-                conn, ctx.event_id, room_log.EVENT_STREAM
-            ),
-        }
-        for capability in CAPABILITIES.values():
-            if capability.snapshot is not None:
-                snapshot[capability.name] = await capability.snapshot(ctx, conn, room)
+    # taken again now that this connection receives the room's broadcasts: anything
+    # committed after the snapshot's numbers reaches the client as a broadcast
+    shared = await _shared(services, room, manager)
+    snapshot: dict[str, Any] = {"room": room, "seq": shared["seq"]}
+    async with services.db.lazy_read() as reader:
+        for capability in _capabilities():
+            part = shared.get(capability.name)
+            if capability.personal is not None:
+                part = await capability.personal(ctx, reader, room, part)
+            if capability.shared is not None or capability.personal is not None:
+                snapshot[capability.name] = part
     count = services.presence_counts.get(room)
     if count is None:  # the first join of the room on this process
         count = services.presence_counts[room] = len(await services.state.presence_people(room))
     snapshot["presence"] = {"count": count}
     return snapshot
+
+
+def _capabilities() -> list[Capability]:
+    from conference.capabilities import CAPABILITIES  # the table of capabilities imports us
+
+    return list(CAPABILITIES.values())
+
+
+async def _shared(services: Services, room: str, manager: bool) -> dict[str, Any]:
+    """The participants' shared snapshot is kept (conference.rooms.snapshots); those who
+    manage the room (a handful) get theirs read afresh."""
+
+    async def build() -> dict[str, Any]:
+        parts: dict[str, Any] = {}
+        async with services.db.read() as conn:
+            # numbers first: anything committed after them arrives as a broadcast and is
+            # applied idempotently by the client
+            parts["seq"] = {
+                room: await room_log.last_seq(conn, services.event.id, room),
+                room_log.EVENT_STREAM: await room_log.last_seq(
+                    conn, services.event.id, room_log.EVENT_STREAM
+                ),
+            }
+            for capability in _capabilities():
+                if capability.shared is not None:
+                    parts[capability.name] = await capability.shared(services, conn, room, manager)
+        return parts
+
+    if manager:
+        return await build()
+    return await services.snapshots.get(room, build)
 
 
 @router.on("room:leave", RoomRef)
@@ -101,10 +127,10 @@ async def sync(ctx: Context, payload: RoomSync) -> dict[str, Any]:
     }
 
 
-async def _snapshot(ctx: Context, conn: AsyncConnection, room: str) -> dict[str, Any]:
-    """Who am I: read afresh, since a moderator may have muted me since I connected."""
-    person = await get_person(conn, ctx.person.id) or ctx.person
+async def _me(ctx: Context, reader: LazyReader, room: str, shared: Any) -> dict[str, Any]:
+    """Who am I; a mute since connecting is applied to the connection by its notice."""
+    person = ctx.person
     return {**person.public(), "room": person.room, "muted": person.muted}
 
 
-capability = Capability("me", router, _snapshot)
+capability = Capability("me", router, personal=_me)
