@@ -7,7 +7,6 @@ into `{"ok": true, "data": …}` and any Refused into `{"ok": false, "error": {c
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from conference.auth.people import Person
 from conference.auth.roles import Permission, allows
 from conference.ratelimit import TokenBucket
+from conference.realtime import json_codec
 from conference.realtime.errors import MESSAGES, Refused
 
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ class Dispatcher:
             raise Refused("auth.required")
         if route.rate_limited and not connection.bucket.take():
             raise Refused("rate.limited")
-        if data is not None and len(json.dumps(data, separators=(",", ":"))) > self.max_payload:
+        if data is not None and len(json_codec.dumps(data)) > self.max_payload:
             raise Refused("payload.too_large")
         try:
             payload = route.payload.model_validate({} if data is None else data)

@@ -16,7 +16,7 @@ from conference.auth.people import Person, hash_token, person_for_token_hash
 from conference.auth.sessions import COOKIE_NAME
 from conference.polls.presenter import PRESENTER_EVENTS, PRESENTER_ROLE, presenter_identity
 from conference.ratelimit import TokenBucket
-from conference.realtime import audiences
+from conference.realtime import audiences, json_codec
 from conference.realtime.dispatch import Connection, Dispatcher, refusal
 from conference.realtime.fanout import FanoutManager, FanoutRedisManager
 from conference.services import Services
@@ -51,6 +51,7 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
         max_http_buffer_size=transport_limit(settings),
         ping_interval=20,
         ping_timeout=20,
+        json=json_codec,
     )
 
 
