@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from conference.auth.lookup import TokenLookup
 from conference.auth.sessions import SessionCodec
 from conference.capabilities import CAPABILITIES
 from conference.events.loader import load_event
@@ -71,16 +72,18 @@ def build_services(settings: Settings) -> Services:
     event = load_event(settings.event_file)
     snapshots = RoomSnapshots(event.id)
     sio.manager.observers.append(snapshots.observe)
+    db = Database(settings.database_url)
     return Services(
         settings=settings,
         event=event,
-        db=Database(settings.database_url),
+        db=db,
         state=create_room_state(settings),
         sio=sio,
         publisher=Publisher(sio),
         sessions=SessionCodec(settings.secret()),
         i18n=I18n(),
         snapshots=snapshots,
+        tokens=TokenLookup(db, event.id),
     )
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import socketio
 
+from conference.auth.lookup import TokenLookup
 from conference.auth.sessions import SessionCodec
 from conference.events.model import Event
 from conference.realtime.publish import Publisher
@@ -32,6 +33,7 @@ class Services:
     sessions: SessionCodec
     i18n: I18n
     snapshots: RoomSnapshots
+    tokens: TokenLookup
     process_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     # this process's socket.io connections by sid, and rooms whose presence changed
     connections: dict[str, Connection] = field(default_factory=dict)

@@ -158,22 +158,22 @@ async def issue_token(conn: AsyncConnection, person_id: str) -> str:
     return token
 
 
-async def person_for_token_hash(
-    conn: AsyncConnection, event_id: str, token_hash: str
-) -> Person | None:
-    """The person a live (unrevoked) token belongs to, unless removed or of another event."""
+async def people_for_token_hashes(
+    conn: AsyncConnection, event_id: str, token_hashes: list[str]
+) -> dict[str, Person]:
+    """The people live (unrevoked) tokens belong to, by token hash; removed people and other
+    events' people are not found."""
     query = (
-        people.select()
+        sa.select(people, join_tokens.c.token_hash)
         .join(join_tokens, join_tokens.c.person_id == people.c.id)
         .where(
-            join_tokens.c.token_hash == token_hash,
+            join_tokens.c.token_hash.in_(token_hashes),
             join_tokens.c.revoked_at.is_(None),
             people.c.removed_at.is_(None),
             people.c.event_id == event_id,
         )
     )
-    row = (await conn.execute(query)).first()
-    return Person.from_row(row) if row else None
+    return {row.token_hash: Person.from_row(row) for row in await conn.execute(query)}
 
 
 async def revoke_tokens(conn: AsyncConnection, person_id: str) -> None:

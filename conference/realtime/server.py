@@ -12,7 +12,7 @@ from typing import Any
 import socketio
 from socketio.exceptions import ConnectionRefusedError as Refuse
 
-from conference.auth.people import Person, hash_token, person_for_token_hash
+from conference.auth.people import Person, hash_token
 from conference.auth.sessions import COOKIE_NAME
 from conference.polls.presenter import PRESENTER_EVENTS, PRESENTER_ROLE, presenter_identity
 from conference.ratelimit import TokenBucket
@@ -105,8 +105,7 @@ class Realtime:
                 token_hash, person_id = session.token_hash, session.person_id
         if token_hash is None:
             return None
-        async with services.db.read() as conn:
-            person = await person_for_token_hash(conn, services.event.id, token_hash)
+        person = await services.tokens.person(token_hash)
         if person is None or (person_id is not None and person.id != person_id):
             return None
         return person

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from conference.auth.people import Person, person_for_token_hash
+from conference.auth.people import Person
 from conference.auth.roles import is_moderator
 from conference.auth.sessions import COOKIE_NAME
 from conference.services import Services
@@ -16,8 +16,7 @@ async def current_person(services: Services, request: Request) -> Person | None:
     session = services.sessions.loads(request.cookies.get(COOKIE_NAME))
     if session is None:
         return None
-    async with services.db.read() as conn:
-        person = await person_for_token_hash(conn, services.event.id, session.token_hash)
+    person = await services.tokens.person(session.token_hash)
     if person is None or person.id != session.person_id:
         return None
     return person

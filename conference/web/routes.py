@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from conference.auth.people import hash_token, person_for_token_hash
+from conference.auth.people import hash_token
 from conference.auth.roles import is_moderator
 from conference.auth.sessions import COOKIE_NAME, MAX_AGE_SECONDS, Session
 from conference.polls.routes import poll_routes
@@ -48,8 +48,7 @@ def page_routes(services: Services, pages: Pages) -> list[Route | Mount]:
     async def join(request: Request) -> Response:
         token = request.path_params["token"]
         token_hash = hash_token(token)
-        async with services.db.read() as conn:
-            person = await person_for_token_hash(conn, event.id, token_hash)
+        person = await services.tokens.person(token_hash)
         if person is None:
             return pages.render(
                 request, "message.html", kind="join_invalid", status_code=404, event=event
