@@ -325,6 +325,15 @@ def targets(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     bare = f.get("bare", {}).get("deliveries_per_cpu_s")
     if ours and base:
         put("fan-out ≥ 2× bare python-socketio", f"{ours / base:.2f}×", ours / base >= 2)
+    # the same target read as the reference figure, throughput at saturation
+    ours_max = f.get("ours", {}).get("max_deliveries_per_s")
+    base_max = f.get("baseline", {}).get("max_deliveries_per_s")
+    if ours_max and base_max:
+        put(
+            "  … as max deliveries/s at saturation",
+            f"{ours_max / base_max:.2f}×",
+            ours_max / base_max >= 2,
+        )
     if ours and bare:
         put("fan-out ≥ 0.5× bare websocket", f"{ours / bare:.2f}×", ours / bare >= 0.5)
     for cell in f.get("ours", {}).get("cells", []):
