@@ -104,21 +104,23 @@ async def unpin_room(conn: AsyncConnection, event_id: str, room: str) -> None:
     )
 
 
+async def _in_room_where(
+    conn: AsyncConnection, event_id: str, room: str, condition: Any
+) -> list[dict[str, Any]]:
+    query = (
+        _select()
+        .where(questions.c.event_id == event_id, questions.c.room == room, condition)
+        .order_by(questions.c.created_at)
+    )
+    return [as_question(row) for row in await conn.execute(query)]
+
+
 async def in_room(
     conn: AsyncConnection, event_id: str, room: str, *, held: bool
 ) -> list[dict[str, Any]]:
     """Approved and answered questions, and the held ones too for moderators (`held`)."""
     statuses = (*VISIBLE, "held") if held else VISIBLE
-    query = (
-        _select()
-        .where(
-            questions.c.event_id == event_id,
-            questions.c.room == room,
-            questions.c.status.in_(statuses),
-        )
-        .order_by(questions.c.created_at)
-    )
-    return [as_question(row) for row in await conn.execute(query)]
+    return await _in_room_where(conn, event_id, room, questions.c.status.in_(statuses))
 
 
 async def count_in_room(conn: AsyncConnection, event_id: str, room: str) -> int:
@@ -146,16 +148,7 @@ async def asked_by(
     conn: AsyncConnection, event_id: str, room: str, person_id: str
 ) -> list[dict[str, Any]]:
     """Every question the person asked in the room, whatever its status."""
-    query = (
-        _select()
-        .where(
-            questions.c.event_id == event_id,
-            questions.c.room == room,
-            questions.c.person_id == person_id,
-        )
-        .order_by(questions.c.created_at)
-    )
-    return [as_question(row) for row in await conn.execute(query)]
+    return await _in_room_where(conn, event_id, room, questions.c.person_id == person_id)
 
 
 async def my_upvotes(conn: AsyncConnection, event_id: str, room: str, person_id: str) -> list[str]:
