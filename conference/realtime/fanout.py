@@ -173,21 +173,15 @@ class FanoutRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
     ) -> None:
         room = to or room
         namespace = namespace or "/"
-        if kwargs.get("ignore_queue"):
-            if callback is None and fan_out(self, event, data, namespace, room, skip_sid):
-                return
-            await super().emit(
-                event,
-                data,
-                namespace=namespace,
-                room=room,
-                skip_sid=skip_sid,
-                callback=callback,
-                **kwargs,
-            )
-            return
+        local_only = bool(kwargs.get("ignore_queue"))
         args = list(data) if isinstance(data, tuple) else [data]
-        if callback is not None or sio_packet.Packet.data_is_binary(args):
+        if local_only or callback is not None or sio_packet.Packet.data_is_binary(args):
+            if (
+                local_only
+                and callback is None
+                and fan_out(self, event, data, namespace, room, skip_sid)
+            ):
+                return
             await super().emit(
                 event,
                 data,
