@@ -16,8 +16,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from conference.auth.lookup import TokenLookup
 from conference.auth.sessions import SessionCodec
 from conference.capabilities import CAPABILITIES
+from conference.clock import Clock, SystemClock
 from conference.events.loader import load_event
 from conference.polls.service import seed as seed_prepared_polls
+from conference.privacy.retention import deletion_task
 from conference.realtime.dispatch import Dispatcher
 from conference.realtime.publish import Publisher
 from conference.realtime.server import Realtime, create_sio
@@ -67,7 +69,7 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def build_services(settings: Settings) -> Services:
+def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     sio = create_sio(settings)
     event = load_event(settings.event_file)
     snapshots = RoomSnapshots(event.id)
@@ -84,6 +86,7 @@ def build_services(settings: Settings) -> Services:
         i18n=I18n(),
         snapshots=snapshots,
         tokens=TokenLookup(db, event.id),
+        clock=clock or SystemClock(),
     )
 
 
@@ -95,9 +98,10 @@ def _tune_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
-    """The whole server as one ASGI app; storage and room state open in its lifespan."""
-    services = build_services(settings or Settings())
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> socketio.ASGIApp:
+    """The whole server as one ASGI app; storage and room state open in its lifespan.
+    `clock` is the time the deletion job sees (tests move it)."""
+    services = build_services(settings or Settings(), clock)
     dispatcher = Dispatcher(services, [c.router for c in CAPABILITIES.values()])
     realtime = Realtime(services, dispatcher)
 
@@ -112,6 +116,7 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
             for name, c in CAPABILITIES.items()
             if c.background is not None
         ]
+        tasks.append(asyncio.create_task(deletion_task(services), name="deletion-job"))
         _tune_gc()
         try:
             yield

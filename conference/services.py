@@ -10,6 +10,7 @@ import socketio
 
 from conference.auth.lookup import TokenLookup
 from conference.auth.sessions import SessionCodec
+from conference.clock import Clock, SystemClock
 from conference.events.model import Event
 from conference.realtime.publish import Publisher
 from conference.rooms.snapshots import RoomSnapshots
@@ -34,6 +35,7 @@ class Services:
     i18n: I18n
     snapshots: RoomSnapshots
     tokens: TokenLookup
+    clock: Clock = field(default_factory=SystemClock)
     process_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     # this process's socket.io connections by sid, and rooms whose presence changed
     connections: dict[str, Connection] = field(default_factory=dict)

@@ -9,6 +9,9 @@ from typing import Any
 
 from starlette.responses import Response
 
+# the export is for the organisers, whose files carry English column names
+DELETED_PERSON = "(deleted person)"
+
 
 def safe_cell(value: Any) -> str:
     """Cells never start like a spreadsheet formula."""
@@ -68,7 +71,7 @@ def result_rows(
         rows += [[], ["name", "organisation", "answer", "created_at", "updated_at"]]
         rows += [
             [
-                a["name"],
+                DELETED_PERSON if a.get("deleted") else a["name"],
                 a["organisation"],
                 answer_text(poll, a["answer"]),
                 a["created_at"],

@@ -9,10 +9,12 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from conference.accessibility.routes import accessibility_routes
 from conference.auth.people import hash_token
 from conference.auth.roles import is_moderator
 from conference.auth.sessions import COOKIE_NAME, MAX_AGE_SECONDS, Session
 from conference.polls.routes import poll_routes
+from conference.privacy.routes import privacy_routes
 from conference.qa.routes import qa_routes
 from conference.registration.routes import registration_routes
 from conference.services import Services
@@ -93,6 +95,8 @@ def page_routes(services: Services, pages: Pages) -> list[Route | Mount]:
         *registration_routes(services, pages),
         *poll_routes(services, pages),
         *qa_routes(services, pages),
+        *privacy_routes(services, pages),
+        *accessibility_routes(services, pages),
         Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
     ]
 
