@@ -71,11 +71,10 @@ def _anonymised(now: dt.datetime) -> dict[str, Any]:
 async def forget(conn: AsyncConnection, forgetting: Forgetting) -> None:
     """Every link stops working; the row keeps only its random id (so votes stay one per
     person and messages keep an author, "a deleted person")."""
-    await conn.execute(join_tokens.delete().where(join_tokens.c.person_id == forgetting.person_id))
+    ids = forgetting.person_ids
+    await conn.execute(join_tokens.delete().where(join_tokens.c.person_id.in_(ids)))
     await conn.execute(
-        people.update()
-        .where(people.c.id == forgetting.person_id)
-        .values(**_anonymised(forgetting.now))
+        people.update().where(people.c.id.in_(ids)).values(**_anonymised(forgetting.now))
     )
 
 

@@ -41,29 +41,31 @@ async def export(conn: AsyncConnection, event_id: str, person_id: str) -> list[d
 
 async def forget(conn: AsyncConnection, forgetting: Forgetting) -> None:
     """Messages stay in the conversation, from "a deleted person": the author's name leaves
-    the stored replay too, and every room the person wrote in is told."""
-    person_id = forgetting.person_id
+    the stored replay too, and every room they wrote in is told."""
+    ids = forgetting.person_ids
 
     def anonymise(type_: str, data: dict[str, Any]) -> dict[str, Any] | None:
         person = data.get("person")
-        if type_ != "chat:message" or not isinstance(person, dict) or person.get("id") != person_id:
+        if not isinstance(person, dict) or person.get("id") not in ids or person.get("deleted"):
             return None
         role = str(person.get("role", "participant"))
-        return {**data, "person": public_person(person_id, "", "", role, anonymised=True)}
+        return {**data, "person": public_person(person["id"], "", "", role, anonymised=True)}
 
     await room_log.rewrite(conn, forgetting.event_id, ("chat:message",), anonymise)
-    rooms = await conn.execute(
-        sa.select(chat_messages.c.room)
+    wrote = await conn.execute(
+        sa.select(chat_messages.c.room, chat_messages.c.person_id)
         .where(
             chat_messages.c.event_id == forgetting.event_id,
-            chat_messages.c.person_id == person_id,
+            chat_messages.c.person_id.in_(ids),
         )
         .distinct()
     )
-    for room in sorted(row.room for row in rooms):
-        entry = await room_log.append(
-            conn, forgetting.event_id, room, "chat:anonymised", {"person_id": person_id}
-        )
+    rooms: dict[str, set[str]] = {}
+    for row in wrote:
+        rooms.setdefault(row.room, set()).add(row.person_id)
+    for room, authors in sorted(rooms.items()):
+        data = {"person_ids": sorted(authors)}
+        entry = await room_log.append(conn, forgetting.event_id, room, "chat:anonymised", data)
         forgetting.logged.append((entry, audiences.room(forgetting.event_id, room)))
 
 

@@ -5,9 +5,10 @@ which retention period of the event file applies (`[retention]`), and three func
 platform calls:
 
 - `export(conn, event_id, person_id)`: what is kept about one person, as JSON (Art. 15 GDPR);
-- `forget(conn, forgetting)`: the person withdrew (Art. 17): delete their records, or
-  anonymise them where they are part of shared results (a chat message stays, "from a deleted
-  person"); logged broadcasts that tell the rooms go into `forgetting.logged`;
+- `forget(conn, forgetting)`: people withdrew (Art. 17), or the registrations' retention
+  ended: delete their records, or anonymise them where they are part of shared results (a
+  chat message stays, "from a deleted person"), in the records and in the room log's copies;
+  logged broadcasts that tell the rooms go into `forgetting.logged`;
 - `expire(conn, expiring)`: the retention period of its kind has ended: delete every record of
   the event, keeping at most aggregates without names.
 
@@ -31,10 +32,11 @@ from conference.realtime.room_log import Entry
 
 @dataclass
 class Forgetting:
-    """One person's withdrawal, passed through every declaration in one transaction."""
+    """People to forget (one who withdrew, or everyone once the registrations expire), passed
+    through every declaration in one transaction."""
 
     event_id: str
-    person_id: str
+    person_ids: frozenset[str]
     now: dt.datetime
     # logged broadcasts (entry, audience) and notices (type, data, audience) sent after commit
     logged: list[tuple[Entry, str]] = field(default_factory=list)

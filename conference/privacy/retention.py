@@ -13,12 +13,16 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from conference.events import state_store
 from conference.events.model import RETENTION_KINDS, Event, RetentionKind
-from conference.privacy.declaration import Expiring
+from conference.privacy.declaration import Expiring, Forgetting
 from conference.privacy.registry import PERSONAL_DATA
 from conference.state.base import RoomState
 from conference.storage.db import Database
+from conference.storage.tables import people
 
 if TYPE_CHECKING:
     from conference.services import Services
@@ -35,6 +39,7 @@ class Run:
 
     due: tuple[RetentionKind, ...]
     deleted: dict[str, int]  # rows per declaration
+    forgetting: Forgetting | None = None  # what to tell the rooms, if anyone is still there
 
 
 def due_kinds(event: Event, now: dt.datetime) -> tuple[RetentionKind, ...]:
@@ -60,10 +65,19 @@ async def delete_due(
     in one transaction; record the counts in the event's state."""
     due = due_kinds(event, now) if kinds is None else kinds
     deleted: dict[str, int] = {}
+    forgetting: Forgetting | None = None
     if not due:
         return Run(due, deleted)
     expiring = Expiring(event_id=event.id, now=now)
     async with db.write() as conn:
+        if "registrations" in due:
+            # the names go from everything that keeps them, as if everyone withdrew
+            ids = await named_people(conn, event.id)
+            if ids:
+                forgetting = Forgetting(event_id=event.id, person_ids=ids, now=now)
+                for declaration in PERSONAL_DATA:
+                    await declaration.forget(conn, forgetting)
+                deleted["anonymised_people"] = len(ids)
         for declaration in reversed(PERSONAL_DATA):
             if declaration.kind in due:
                 deleted[declaration.name] = await declaration.expire(conn, expiring)
@@ -80,7 +94,15 @@ async def delete_due(
         # presence entries carry person ids; they expire on their own, this is for certain
         for room in event.rooms():
             await state.presence_clear(room)
-    return Run(due, deleted)
+    return Run(due, deleted, forgetting)
+
+
+async def named_people(conn: AsyncConnection, event_id: str) -> frozenset[str]:
+    """The event's people who still have a name (not withdrawn, not expired)."""
+    query = sa.select(people.c.id).where(
+        people.c.event_id == event_id, people.c.anonymised_at.is_(None)
+    )
+    return frozenset(row.id for row in await conn.execute(query))
 
 
 async def deletion_task(services: Services) -> None:
@@ -98,6 +120,9 @@ async def deletion_task(services: Services) -> None:
                 )
                 if any(run.deleted.values()):
                     log.info("deleted personal data: %s", run.deleted)
+                if run.forgetting is not None:
+                    for entry, audience in run.forgetting.logged:
+                        services.publisher.send(entry, audience)
         except Exception:
             log.exception("the deletion job failed; it runs again in %s s", interval)
         await services.clock.sleep(interval)

@@ -50,7 +50,7 @@ async def withdraw(services: Services, person_id: str) -> None:
     """Delete or anonymise everything of the person in one transaction, tell the rooms,
     then end the person's connections (their links no longer exist)."""
     forgetting = Forgetting(
-        event_id=services.event.id, person_id=person_id, now=services.clock.now()
+        event_id=services.event.id, person_ids=frozenset({person_id}), now=services.clock.now()
     )
     async with services.db.write() as conn:
         for declaration in PERSONAL_DATA:

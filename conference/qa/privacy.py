@@ -61,7 +61,8 @@ async def forget(conn: AsyncConnection, forgetting: Forgetting) -> None:
     rows = list(
         await conn.execute(
             sa.select(questions.c.id, questions.c.room, questions.c.status).where(
-                questions.c.event_id == event_id, questions.c.person_id == forgetting.person_id
+                questions.c.event_id == event_id,
+                questions.c.person_id.in_(forgetting.person_ids),
             )
         )
     )

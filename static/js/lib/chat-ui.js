@@ -208,7 +208,7 @@ export function mountChat(live, doc, { room, moderation = null }) {
     if (message.room === room) receive(message);
   });
   live.on("chat:anonymised", (payload) => {
-    if (payload.room === room) anonymise(payload.person_id);
+    if (payload.room === room) for (const id of payload.person_ids || []) anonymise(id);
   });
   if (pauseButton) pauseButton.addEventListener("click", () => setPaused(!paused));
   live.on("chat:deleted", (payload) => {
