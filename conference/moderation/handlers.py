@@ -31,8 +31,8 @@ class PresenceList(Payload):
 
 async def _target(ctx: Context, conn: Any, person_id: str) -> people_store.Person:
     person = await people_store.get_person(conn, person_id)
-    if person is None or person.event_id != ctx.event_id:
-        raise Refused("person.not_found")
+    if person is None or person.event_id != ctx.event_id or person.anonymised:
+        raise Refused("person.not_found")  # a withdrawn person is a nameless placeholder
     if is_moderator(person.role):
         raise Refused("auth.forbidden")
     return person
