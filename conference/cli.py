@@ -117,8 +117,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
     if not args.yes:
         raise ConfigError("purge deletes personal data for good: add --yes")
     deleted = asyncio.run(purge(_settings(args), now=args.now))
+    print("rows deleted:" if args.now else "rows deleted or anonymised:")
     for name, count in deleted.items():
-        print(f"{name}: {count} deleted")
+        print(f"  {name}: {count}")
     return 0
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from conference.clock import Clock, SystemClock
 from conference.events.loader import load_event
-from conference.events.model import RETENTION_KINDS
+from conference.events.model import RETENTION_KINDS, Event
 from conference.privacy.retention import delete_due, due_kinds
 from conference.settings import ConfigError, Settings
 from conference.state import create_room_state
@@ -26,12 +26,14 @@ def _of_event(table: sa.Table, event_id: str) -> ColumnElement[bool]:
     return key.parent.in_(sa.select(referred).where(_of_event(referred.table, event_id)))
 
 
-def _kept_until(settings: Settings, now: dt.datetime) -> str:
-    event = load_event(settings.event_file)
-    return "; ".join(
-        f"{kind} until {event.deletion_due(kind).isoformat()}"
-        for kind in RETENTION_KINDS
-        if event.deletion_due(kind) > now
+def _kept_until(event: Event, now: dt.datetime) -> str:
+    """`2027-04-15T15:00:00+02:00 (registrations, chat), 2027-05-15T… (logs)`."""
+    by_date: dict[dt.datetime, list[str]] = {}
+    for kind in RETENTION_KINDS:
+        if event.deletion_due(kind) > now:
+            by_date.setdefault(event.deletion_due(kind), []).append(kind)
+    return ", ".join(
+        f"{at.isoformat()} ({', '.join(kinds)})" for at, kinds in sorted(by_date.items())
     )
 
 
@@ -45,8 +47,9 @@ async def purge(
     at = (clock or SystemClock()).now()
     if not now and not due_kinds(event, at):
         raise ConfigError(
-            f"the personal data of {event.id!r} is kept until its retention ends "
-            f"({_kept_until(settings, at)}); use --now to delete every record today"
+            f"the personal data of {event.id!r} is kept until {_kept_until(event, at)} "
+            "([retention] and delete_data_after_days in the event file); "
+            "use --now to delete every record today"
         )
     state = create_room_state(settings)
     await state.start()

@@ -67,8 +67,32 @@ def test_purge_deletes_the_events_records_and_only_those(env: dict[str, str]) ->
 
     result = run("purge", "--yes", "--now", env=env)
     assert result.returncode == 0, result.stderr
-    assert "people: 4 deleted" in result.stdout
-    assert "join_tokens: 4 deleted" in result.stdout
+    assert "rows deleted:\n" in result.stdout
+    assert "  people: 4\n" in result.stdout
+    assert "  join_tokens: 4\n" in result.stdout
+    assert asyncio.run(_count(url, people, event_id="kickoff")) == 0
+    assert asyncio.run(_count(url, people, event_id="another-event")) == 1
+    assert asyncio.run(_count(url, join_tokens)) == 1
+
+
+def test_purge_by_hand_deletes_what_is_due_and_keeps_the_results(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """An event long past: every kind is due; people go, the polls' definitions stay."""
+    text = Path(env["CONFERENCE_EVENT_FILE"]).read_text(encoding="utf-8")
+    past = tmp_path / "past.toml"
+    past.write_text(text.replace("date = 2027-03-16", "date = 2020-03-16"), encoding="utf-8")
+    env = {**env, "CONFERENCE_EVENT_FILE": str(past)}
+    url = env["CONFERENCE_DATABASE_URL"]
+    assert run("migrate", env=env).returncode == 0
+    assert run("links", "--count", "3", env=env).returncode == 0
+    asyncio.run(_other_event_person(url))
+
+    result = run("purge", "--yes", env=env)
+    assert result.returncode == 0, result.stderr
+    # 3 people anonymised (their links deleted), then their 3 placeholders deleted
+    assert "rows deleted or anonymised:\n" in result.stdout
+    assert "  registration: 6\n" in result.stdout
     assert asyncio.run(_count(url, people, event_id="kickoff")) == 0
     assert asyncio.run(_count(url, people, event_id="another-event")) == 1
     assert asyncio.run(_count(url, join_tokens)) == 1

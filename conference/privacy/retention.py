@@ -38,7 +38,7 @@ class Run:
     """What one run found due and deleted."""
 
     due: tuple[RetentionKind, ...]
-    deleted: dict[str, int]  # rows per declaration
+    deleted: dict[str, int]  # rows deleted or anonymised per declaration
     forgetting: Forgetting | None = None  # what to tell the rooms, if anyone is still there
 
 
@@ -77,10 +77,11 @@ async def delete_due(
                 forgetting = Forgetting(event_id=event.id, person_ids=ids, now=now)
                 for declaration in PERSONAL_DATA:
                     await declaration.forget(conn, forgetting)
-                deleted["anonymised_people"] = len(ids)
         for declaration in reversed(PERSONAL_DATA):
             if declaration.kind in due:
                 deleted[declaration.name] = await declaration.expire(conn, expiring)
+        if forgetting is not None:
+            deleted[PERSONAL_DATA[0].name] += len(forgetting.person_ids)
         if any(deleted.values()):
             record: dict[str, Any] = (await state_store.get_all(conn, event.id)).get(
                 RECORD_KEY
