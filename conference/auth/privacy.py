@@ -114,9 +114,9 @@ registrations = PersonalData(
     tables=(people, join_tokens),
     title=N_("Registration"),
     what=N_(
-        "Your registration: name, organisation, e-mail address, workshop choices, role, "
-        "when you consented, and when your personal join links were issued (only a "
-        "fingerprint of each link is stored)."
+        "Your name, organisation, e-mail address, workshop choices and role, when you "
+        "consented, and when your personal join links were issued (only a fingerprint of "
+        "each link is stored)."
     ),
     purpose=N_(
         "To let you in with your personal link, to show your name and organisation beside "
