@@ -125,6 +125,8 @@ export function mountStream(live, doc, { stream, startsAt, strings }) {
   function addSidecarCaptions(video) {
     const src = stream.captions;
     if (!src || src === "in-stream" || video.querySelector("track")) return;
+    // a file from the organiser's host is read with CORS (the host must allow this origin)
+    if (new URL(src, doc.baseURI).origin !== doc.location.origin) video.crossOrigin = "anonymous";
     const track = doc.createElement("track");
     track.kind = "captions";
     track.src = src;
