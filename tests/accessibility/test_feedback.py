@@ -16,7 +16,7 @@ from tests.fixtures.inprocess import serve
 from tests.fixtures.live_server import EVENT_FILE, LiveServer
 from tests.fixtures.mail import Mailbox
 
-CONTACT = "kontakt@industrieinitiativen.example"  # the demo event's contact_email
+CONTACT = "barrierefreiheit@industrieinitiativen.example"  # the demo's [accessibility]
 
 
 async def received(box: Mailbox, subject_tag: str) -> list[Message]:

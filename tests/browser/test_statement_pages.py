@@ -49,8 +49,9 @@ async def test_the_statements_in_both_languages(
     date = "15. April 2027" if lang == "de" else "April 15, 2027"
     await expect(page.locator("tr[data-kind='chat_messages']")).to_contain_text(date)
     await expect(page.locator("#controller ~ p a").first).to_have_text(
-        "kontakt@industrieinitiativen.example"
+        "datenschutz@industrieinitiativen.example"
     )
+    await expect(page.locator("#controller + p")).to_contain_text("10115 Berlin")
     # the start page leads to the explanations BITV 2.0 § 4 asks for
     await page.goto(f"{memory_server.url}/?lang={lang}")
     for path in ("/leichte-sprache", "/gebaerdensprache", "/accessibility"):

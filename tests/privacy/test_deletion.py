@@ -4,6 +4,7 @@ retention period leaves no personal data of the event in any table or Redis key.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -173,7 +174,9 @@ async def test_each_kind_goes_when_its_own_period_ends(tmp_path: Path, connect) 
         "[retention]\nregistrations = 1\nlogs = 2\nchat = 3\nquestions = 4\npoll_answers = 5\n"
     )
     event_file = tmp_path / "event.toml"
-    event_file.write_text(text.replace("[stream]", retention + "\n[stream]", 1), encoding="utf-8")
+    text, replaced = re.subn(r"\[retention\]\n(?:[a-z_]+ = \d+\n)+", retention, text)
+    assert replaced == 1
+    event_file.write_text(text, encoding="utf-8")
     settings = settings_for(tmp_path, None, event_file)
     await migrate(settings.database_url)
     event = load_event(event_file)
