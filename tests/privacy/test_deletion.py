@@ -70,6 +70,8 @@ async def dump_redis(url: str) -> str:
     try:
         async for key in client.scan_iter():
             kind = await client.type(key)
+            if kind == "none":
+                continue  # expired since the scan saw it (a short lease)
             value: Any = {
                 "string": client.get,
                 "hash": client.hgetall,
