@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
 import logging
@@ -21,6 +20,8 @@ from conference.polls.service import seed as seed_prepared_polls
 from conference.realtime.dispatch import Dispatcher
 from conference.realtime.publish import Publisher
 from conference.realtime.server import Realtime, create_sio
+from conference.rooms.assembly import SnapshotParts
+from conference.rooms.registry import Rooms
 from conference.rooms.snapshots import RoomSnapshots
 from conference.services import Services
 from conference.settings import Settings
@@ -73,6 +74,8 @@ def build_services(settings: Settings) -> Services:
     snapshots = RoomSnapshots(event.id)
     sio.manager.observers.append(snapshots.observe)
     db = Database(settings.database_url)
+    rooms = Rooms(db, event)
+    sio.manager.observers.append(rooms.observe)
     return Services(
         settings=settings,
         event=event,
@@ -84,7 +87,17 @@ def build_services(settings: Settings) -> Services:
         i18n=I18n(),
         snapshots=snapshots,
         tokens=TokenLookup(db, event.id),
+        rooms=rooms,
     )
+
+
+async def _load_rooms(services: Services) -> None:
+    """The rooms of the event file, in SQL; a database not reachable yet must not stop the
+    server (the rooms of the file are known without it)."""
+    try:
+        await services.rooms.load()
+    except Exception:
+        log.exception("loading the rooms failed; serving the event file's rooms")
 
 
 def _tune_gc() -> None:
@@ -98,27 +111,25 @@ def _tune_gc() -> None:
 def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
     """The whole server as one ASGI app; storage and room state open in its lifespan."""
     services = build_services(settings or Settings())
+    services.parts.add(SnapshotParts(CAPABILITIES.values()))
     dispatcher = Dispatcher(services, [c.router for c in CAPABILITIES.values()])
     realtime = Realtime(services, dispatcher)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await services.state.start()
+        await _load_rooms(services)
         await seed_prepared_polls(services)  # before the first page: the drafts are there
         services.publisher.start()
         realtime.start()
-        tasks = [
-            asyncio.create_task(c.background(services), name=f"{name}-background")
-            for name, c in CAPABILITIES.items()
-            if c.background is not None
-        ]
-        _tune_gc()
         try:
-            yield
+            async with contextlib.AsyncExitStack() as lifetimes:
+                for capability in CAPABILITIES.values():
+                    if capability.lifetime is not None:
+                        await lifetimes.enter_async_context(capability.lifetime(services))
+                _tune_gc()
+                yield
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
             await realtime.close()
             await services.publisher.close()
             await services.state.close()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from conference.auth.people import issue_token
+from conference.auth.presenter import presenter_key
 from conference.auth.roles import Role
 from conference.events.loader import load_event
 from conference.links import find_or_create, join_url
-from conference.polls.presenter import presenter_key
 from conference.settings import Settings
 from conference.storage.db import command_database
 

@@ -4,22 +4,49 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any, TypeVar, cast
 
 import socketio
 
 from conference.auth.lookup import TokenLookup
 from conference.auth.sessions import SessionCodec
 from conference.events.model import Event
+from conference.realtime.connection import Connection
 from conference.realtime.publish import Publisher
+from conference.rooms.registry import Rooms
 from conference.rooms.snapshots import RoomSnapshots
 from conference.settings import Settings
 from conference.state.base import RoomState
 from conference.storage.db import Database
 from conference.web.i18n import I18n
 
-if TYPE_CHECKING:
-    from conference.realtime.dispatch import Connection
+T = TypeVar("T")
+
+
+class Parts:
+    """This process's helpers of the capabilities (batch writers, coalescers), one per type:
+    a capability adds them when it starts with the app and closes them when the app stops."""
+
+    def __init__(self) -> None:
+        self._by_type: dict[type[Any], Any] = {}
+
+    def add(self, part: T) -> T:
+        kind = type(part)
+        if kind in self._by_type:
+            raise ValueError(f"{kind.__name__} added twice")
+        self._by_type[kind] = part
+        return part
+
+    def remove(self, kind: type[Any]) -> None:
+        self._by_type.pop(kind, None)
+
+    def __getitem__(self, kind: type[T]) -> T:
+        try:
+            return cast(T, self._by_type[kind])
+        except KeyError:
+            raise LookupError(
+                f"{kind.__name__} is not running (its capability has not started)"
+            ) from None
 
 
 @dataclass
@@ -34,6 +61,8 @@ class Services:
     i18n: I18n
     snapshots: RoomSnapshots
     tokens: TokenLookup
+    rooms: Rooms
+    parts: Parts = field(default_factory=Parts)
     process_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     # this process's socket.io connections by sid, and rooms whose presence changed
     connections: dict[str, Connection] = field(default_factory=dict)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.roles import Role
+from conference.auth.roles import Role, is_moderator
 from conference.storage.tables import join_tokens, people
 
 
@@ -57,6 +57,11 @@ class Person:
             muted=bool(m["muted"]),
             removed=m["removed_at"] is not None,
         )
+
+    def manages(self, room: str) -> bool:
+        """Who manages a room (its polls, held questions, chat): moderators everywhere,
+        facilitators their own room."""
+        return is_moderator(self.role) or (self.role == Role.FACILITATOR and self.room == room)
 
     def public(self) -> dict[str, str]:
         """What other people of the event may see."""

@@ -62,7 +62,7 @@ async def remove(ctx: Context, payload: PersonRef) -> dict[str, Any]:
     )
     await services.publisher.flush()
     sids = {sid for sid, c in services.connections.items() if c.person.id == person.id}
-    for room in services.event.rooms():
+    for room in services.rooms.ids():
         sids |= await services.state.presence_sids(room, person.id)
         await _forget_presence(ctx, room, person.id)
     for sid in sids:

@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from conference.auth.presenter import presenter_key, valid_key
 from conference.polls import service, store
 from conference.polls.export import csv_response, result_rows
-from conference.polls.presenter import presenter_key, valid_key
 from conference.services import Services
 from conference.web.identity import moderator_or_refusal
 from conference.web.templating import Pages
@@ -46,7 +46,7 @@ def poll_routes(services: Services, pages: Pages) -> list[Route]:
                 request, "message.html", kind="join_invalid", status_code=404, event=event
             )
         room = request.query_params.get("room", "plenary")
-        if room not in event.rooms():
+        if services.rooms.known(room) is None:
             room = "plenary"
         return pages.render(
             request, "presenter.html", event=event, key=request.path_params["key"], room=room

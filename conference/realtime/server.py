@@ -13,11 +13,12 @@ import socketio
 from socketio.exceptions import ConnectionRefusedError as Refuse
 
 from conference.auth.people import Person, hash_token
+from conference.auth.presenter import PRESENTER_EVENTS, PRESENTER_ROLE, presenter_identity
 from conference.auth.sessions import COOKIE_NAME
-from conference.polls.presenter import PRESENTER_EVENTS, PRESENTER_ROLE, presenter_identity
 from conference.ratelimit import TokenBucket
 from conference.realtime import audiences, json_codec
-from conference.realtime.dispatch import Connection, Dispatcher, refusal
+from conference.realtime.connection import Connection
+from conference.realtime.dispatch import Dispatcher, refusal
 from conference.realtime.fanout import FanoutManager, FanoutRedisManager
 from conference.services import Services
 from conference.settings import Settings

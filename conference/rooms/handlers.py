@@ -6,12 +6,12 @@ from typing import Any
 
 from pydantic import Field
 
-from conference.auth.roles import Role, is_moderator, manages
+from conference.auth.roles import Role, is_moderator
 from conference.realtime import audiences, room_log
 from conference.realtime.capability import Capability
 from conference.realtime.dispatch import Context, Payload, Router
 from conference.realtime.errors import Refused
-from conference.services import Services
+from conference.rooms.assembly import SnapshotParts
 from conference.storage.db import LazyReader
 
 router = Router()
@@ -42,62 +42,24 @@ def may_enter(ctx: Context, room: str, phase: Any) -> None:
 @router.on("room:join", RoomRef)
 async def join(ctx: Context, payload: RoomRef) -> dict[str, Any]:
     services, room = ctx.services, payload.room
-    if room not in services.event.rooms():
+    if await services.rooms.get(room) is None:
         raise Refused("room.unknown")
-    manager = manages(ctx.person, room)
+    parts = services.parts[SnapshotParts]
+    manager = ctx.person.manages(room)
     if not manager:  # who manages the room may always enter it
-        may_enter(ctx, room, (await _shared(services, room, manager))["event"]["phase"])
+        may_enter(ctx, room, (await parts.shared(services, room, manager))["event"]["phase"])
     await services.sio.enter_room(ctx.connection.sid, audiences.room(ctx.event_id, room))
     ctx.connection.rooms.add(room)
     await services.state.presence_enter(room, ctx.person.id, ctx.connection.sid)
     services.dirty_rooms.add(room)
     # taken again now that this connection receives the room's broadcasts: anything
     # committed after the snapshot's numbers reaches the client as a broadcast
-    shared = await _shared(services, room, manager)
-    snapshot: dict[str, Any] = {"room": room, "seq": shared["seq"]}
-    async with services.db.lazy_read() as reader:
-        for capability in _capabilities():
-            part = shared.get(capability.name)
-            if capability.personal is not None:
-                part = await capability.personal(ctx, reader, room, part)
-            if capability.shared is not None or capability.personal is not None:
-                snapshot[capability.name] = part
+    snapshot = await parts.personal(ctx, room, await parts.shared(services, room, manager))
     count = services.presence_counts.get(room)
     if count is None:  # the first join of the room on this process
         count = services.presence_counts[room] = len(await services.state.presence_people(room))
     snapshot["presence"] = {"count": count}
     return snapshot
-
-
-def _capabilities() -> list[Capability]:
-    from conference.capabilities import CAPABILITIES  # the table of capabilities imports us
-
-    return list(CAPABILITIES.values())
-
-
-async def _shared(services: Services, room: str, manager: bool) -> dict[str, Any]:
-    """The participants' shared snapshot is kept (conference.rooms.snapshots); those who
-    manage the room (a handful) get theirs read afresh."""
-
-    async def build() -> dict[str, Any]:
-        parts: dict[str, Any] = {}
-        async with services.db.read() as conn:
-            # numbers first: anything committed after them arrives as a broadcast and is
-            # applied idempotently by the client
-            parts["seq"] = {
-                room: await room_log.last_seq(conn, services.event.id, room),
-                room_log.EVENT_STREAM: await room_log.last_seq(
-                    conn, services.event.id, room_log.EVENT_STREAM
-                ),
-            }
-            for capability in _capabilities():
-                if capability.shared is not None:
-                    parts[capability.name] = await capability.shared(services, conn, room, manager)
-        return parts
-
-    if manager:
-        return await build()
-    return await services.snapshots.get(room, build)
 
 
 @router.on("room:leave", RoomRef)
