@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import utcnow
 from conference.auth.presenter import PRESENTER_ROLE
 from conference.auth.roles import Permission, is_moderator
+from conference.clock import utcnow
 from conference.polls import service, store
 from conference.polls.ballots import BallotBox
 from conference.polls.rules import (

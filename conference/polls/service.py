@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import Person, utcnow
+from conference.auth.people import Person
+from conference.clock import utcnow
 from conference.events.model import PreparedPoll
 from conference.polls import store
 from conference.polls.rules import default_settings

@@ -10,8 +10,9 @@ from pydantic import Field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import get_person, utcnow
+from conference.auth.people import get_person
 from conference.auth.roles import Permission
+from conference.clock import utcnow
 from conference.qa import store
 from conference.realtime import audiences, room_log
 from conference.realtime.capability import Capability

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import utcnow
+from conference.clock import utcnow
 from conference.events.model import Event
 from conference.storage.db import Database
 from conference.storage.tables import rooms as rooms_table
