@@ -192,7 +192,9 @@ async def delete(ctx: Context, payload: PollRef) -> dict[str, Any]:
         services.publisher.send(entry, audiences.room(ctx.event_id, poll["room"]))
         services.publisher.send(entry, audiences.presenters(ctx.event_id))
     services.publisher.send_volatile(
-        "poll:deleted", {"room": poll["room"], "id": poll["id"]}, audiences.moderators(ctx.event_id)
+        "poll:deleted",
+        {"room": poll["room"], "id": poll["id"]},
+        audiences.managers(ctx.event_id, poll["room"]),
     )
     return {"id": poll["id"]}
 

@@ -133,7 +133,7 @@ async def broadcast_results(services: Services, poll_id: str, *, final: bool = F
         data = await results(services, conn, poll, moderator=True)
         public_data = await results(services, conn, poll) if poll["kind"] == "open" else data
     services.publisher.send_volatile(
-        "poll:results", {**data, "final": final}, audiences.moderators(event_id)
+        "poll:results", {**data, "final": final}, audiences.managers(event_id, poll["room"])
     )
     if public(poll):
         payload = {**public_data, "final": final}
@@ -161,7 +161,9 @@ def publish(services: Services, poll: dict[str, Any], entry: room_log.Entry | No
         services.publisher.send(entry, audiences.room(event_id, poll["room"]))
         services.publisher.send(entry, audiences.presenters(event_id))
     services.publisher.send_volatile(
-        "poll:changed", {"room": poll["room"], "poll": poll}, audiences.moderators(event_id)
+        "poll:changed",
+        {"room": poll["room"], "poll": poll},
+        audiences.managers(event_id, poll["room"]),
     )
 
 

@@ -64,7 +64,9 @@ def _publish(
         if entry.type == "question:pinned" or question["pinned"]:
             services.publisher.send(entry, audiences.presenters(event_id))
     data = {"room": question["room"], "question": question}
-    services.publisher.send_volatile("question:changed", data, audiences.moderators(event_id))
+    services.publisher.send_volatile(
+        "question:changed", data, audiences.managers(event_id, question["room"])
+    )
     services.publisher.send_volatile("question:changed", data, audiences.person(event_id, asker))
 
 
@@ -181,7 +183,7 @@ class VoteCounts(Coalescer):
             event_id = services.event.id
             for audience in (
                 audiences.room(event_id, room),
-                audiences.moderators(event_id),
+                audiences.managers(event_id, room),
                 audiences.presenters(event_id),
             ):
                 services.publisher.send_volatile("question:votes", data, audience)
