@@ -27,6 +27,8 @@ T = TypeVar("T")
 Admit = Callable[[Person, str, dict[str, Any]], Awaitable[None]]
 # async (connection, room): the connection left the room (room:leave, a disconnect, sent out)
 Leave = Callable[[Connection, str], Awaitable[None]]
+# async (person): the room a person belongs in now (their workshop during the phase), or None
+Belongs = Callable[[Person], Awaitable[str | None]]
 
 
 @dataclass
@@ -35,6 +37,15 @@ class RoomHooks:
 
     admit: list[Admit] = field(default_factory=list)
     leave: list[Leave] = field(default_factory=list)
+    belongs: list[Belongs] = field(default_factory=list)
+
+    async def room_of(self, person: Person) -> str | None:
+        """Where a person belongs now, if not in the plenary."""
+        for belongs in self.belongs:
+            room = await belongs(person)
+            if room is not None:
+                return room
+        return None
 
 
 class Parts:

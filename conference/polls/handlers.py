@@ -15,6 +15,7 @@ from conference.auth.roles import Permission, is_moderator
 from conference.clock import utcnow
 from conference.polls import service, store
 from conference.polls.ballots import BallotBox
+from conference.polls.routes import poll_routes
 from conference.polls.rules import (
     MAX_OPEN_TEXT,
     MAX_OPTIONS,
@@ -356,6 +357,8 @@ async def _lifetime(services: Services) -> AsyncIterator[None]:
         services.parts.remove(service.ResultsBroadcasts)
 
 
-capability = Capability("polls", router, shared=_shared, personal=_personal, lifetime=_lifetime)
+capability = Capability(
+    "polls", router, shared=_shared, personal=_personal, lifetime=_lifetime, routes=poll_routes
+)
 
 __all__ = ["capability"]

@@ -14,6 +14,7 @@ from conference.auth.people import get_person
 from conference.auth.roles import Permission
 from conference.clock import utcnow
 from conference.qa import store
+from conference.qa.routes import qa_routes
 from conference.realtime import audiences, room_log
 from conference.realtime.capability import Capability
 from conference.realtime.coalesce import Coalescer
@@ -268,6 +269,8 @@ async def _lifetime(services: Services) -> AsyncIterator[None]:
         services.parts.remove(VoteCounts)
 
 
-capability = Capability("qa", router, shared=_shared, personal=_personal, lifetime=_lifetime)
+capability = Capability(
+    "qa", router, shared=_shared, personal=_personal, lifetime=_lifetime, routes=qa_routes
+)
 
 __all__ = ["capability"]

@@ -29,6 +29,7 @@ from conference.workshops import phase as phases
 from conference.workshops import seats, service
 from conference.workshops.phase import BROADCAST as PHASE_BROADCAST
 from conference.workshops.phase import Phase
+from conference.workshops.routes import where_to, workshop_routes
 from conference.workshops.service import PhaseHooks, SeatCounts
 
 log = logging.getLogger(__name__)
@@ -488,12 +489,17 @@ async def _lifetime(services: Services) -> AsyncIterator[None]:
     async def admit(person: Any, room: str, shared: dict[str, Any]) -> None:
         await service.admit(services, person, room, shared)
 
+    async def belongs(person: Any) -> str | None:
+        return await where_to(services, person)
+
     services.room_hooks.admit.append(admit)
+    services.room_hooks.belongs.append(belongs)
     try:
         async with running(services, _clock):
             yield
     finally:
         services.room_hooks.admit.remove(admit)
+        services.room_hooks.belongs.remove(belongs)
         services.sio.manager.observers.remove(send_out.observe)
         await send_out.close()
         await services.parts[SeatCounts].close()
@@ -501,4 +507,11 @@ async def _lifetime(services: Services) -> AsyncIterator[None]:
         services.parts.remove(PhaseHooks)
 
 
-capability = Capability("workshops", router, shared=_shared, personal=_personal, lifetime=_lifetime)
+capability = Capability(
+    "workshops",
+    router,
+    shared=_shared,
+    personal=_personal,
+    lifetime=_lifetime,
+    routes=workshop_routes,
+)
