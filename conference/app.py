@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
 import logging
@@ -19,10 +18,11 @@ from conference.capabilities import CAPABILITIES
 from conference.clock import Clock, SystemClock
 from conference.events.loader import load_event
 from conference.polls.service import seed as seed_prepared_polls
-from conference.privacy.retention import deletion_task
 from conference.realtime.dispatch import Dispatcher
 from conference.realtime.publish import Publisher
 from conference.realtime.server import Realtime, create_sio
+from conference.rooms.assembly import SnapshotParts
+from conference.rooms.registry import Rooms
 from conference.rooms.snapshots import RoomSnapshots
 from conference.services import Services
 from conference.settings import Settings
@@ -75,6 +75,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     snapshots = RoomSnapshots(event.id)
     sio.manager.observers.append(snapshots.observe)
     db = Database(settings.database_url)
+    rooms = Rooms(db, event)
+    sio.manager.observers.append(rooms.observe)
     return Services(
         settings=settings,
         event=event,
@@ -86,8 +88,18 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         i18n=I18n(),
         snapshots=snapshots,
         tokens=TokenLookup(db, event.id),
+        rooms=rooms,
         clock=clock or SystemClock(),
     )
+
+
+async def _load_rooms(services: Services) -> None:
+    """The rooms of the event file, in SQL; a database not reachable yet must not stop the
+    server (the rooms of the file are known without it)."""
+    try:
+        await services.rooms.load()
+    except Exception:
+        log.exception("loading the rooms failed; serving the event file's rooms")
 
 
 def _tune_gc() -> None:
@@ -100,37 +112,41 @@ def _tune_gc() -> None:
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> socketio.ASGIApp:
     """The whole server as one ASGI app; storage and room state open in its lifespan.
-    `clock` is the time the deletion job sees (tests move it)."""
+    `clock` is the time the scheduled jobs see (tests move it)."""
     services = build_services(settings or Settings(), clock)
+    services.parts.add(SnapshotParts(CAPABILITIES.values()))
     dispatcher = Dispatcher(services, [c.router for c in CAPABILITIES.values()])
     realtime = Realtime(services, dispatcher)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await services.state.start()
+        await _load_rooms(services)
         await seed_prepared_polls(services)  # before the first page: the drafts are there
         services.publisher.start()
         realtime.start()
-        tasks = [
-            asyncio.create_task(c.background(services), name=f"{name}-background")
-            for name, c in CAPABILITIES.items()
-            if c.background is not None
-        ]
-        tasks.append(asyncio.create_task(deletion_task(services), name="deletion-job"))
-        _tune_gc()
         try:
-            yield
+            async with contextlib.AsyncExitStack() as lifetimes:
+                for capability in CAPABILITIES.values():
+                    if capability.lifetime is not None:
+                        await lifetimes.enter_async_context(capability.lifetime(services))
+                _tune_gc()
+                yield
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
             await realtime.close()
             await services.publisher.close()
             await services.state.close()
             await services.db.close()
 
+    pages = Pages(services.i18n)
+    capability_routes = [
+        route
+        for capability in CAPABILITIES.values()
+        if capability.routes is not None
+        for route in capability.routes(services, pages)
+    ]
     starlette = Starlette(
-        routes=page_routes(services, Pages(services.i18n)),
+        routes=page_routes(services, pages, capability_routes),
         middleware=[Middleware(SecurityHeaders)],
         lifespan=lifespan,
     )

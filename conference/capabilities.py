@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from conference.accessibility.capability import capability as accessibility
 from conference.agenda.handlers import capability as agenda
 from conference.announcements.handlers import capability as announcements
 from conference.chat.handlers import capability as chat
 from conference.events.handlers import capability as event
 from conference.moderation.handlers import capability as moderation
 from conference.polls.handlers import capability as polls
+from conference.privacy.capability import capability as privacy
 from conference.qa.handlers import capability as qa
 from conference.reactions.handlers import capability as reactions
 from conference.realtime.capability import Capability
 from conference.rooms.handlers import capability as rooms
+from conference.workshops.handlers import capability as workshops
 
 CAPABILITIES: dict[str, Capability] = {
     "me": rooms,  # room:join / room:leave / room:sync, and who am I
@@ -23,4 +26,7 @@ CAPABILITIES: dict[str, Capability] = {
     "moderation": moderation,  # person:mute / person:remove / presence:list
     "polls": polls,  # poll:create/open/close/reopen/delete/reveal/vote/results, presenter:join
     "qa": qa,  # question:ask/approve/reject/edit/answered/pin/upvote/unvote
+    "workshops": workshops,  # the afternoon: rooms, seats, the phase and its timer, help
+    "privacy": privacy,  # /privacy, /my-data (export, withdrawal), the deletion job
+    "accessibility": accessibility,  # the statement with feedback; plain and sign language
 }

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from conference.auth.people import issue_token
+from conference.auth.presenter import presenter_key
 from conference.auth.roles import Role
 from conference.events.loader import load_event
 from conference.links import find_or_create, join_url
-from conference.polls.presenter import presenter_key
 from conference.settings import Settings
 from conference.storage.db import command_database
 
@@ -33,8 +33,9 @@ async def prepare_demo(settings: Settings, base_url: str) -> str:
             f"  Moderator:       {join_url(base_url, await issue_token(conn, moderator.id))}"
         )
         for workshop in event.workshops:
+            name = workshop.facilitator or f"Moderation {workshop.title}"
             facilitator = await find_or_create(
-                conn, event, f"Moderation {workshop.id}", Role.FACILITATOR, workshop.id, "demo"
+                conn, event, name, Role.FACILITATOR, workshop.id, "demo"
             )
             link = join_url(base_url, await issue_token(conn, facilitator.id))
             lines.append(f"  Facilitator {workshop.id + ':':17}{link}")

@@ -11,6 +11,7 @@ from conference.clock import Clock, SystemClock
 from conference.events.loader import load_event
 from conference.events.model import RETENTION_KINDS, Event
 from conference.privacy.retention import delete_due, due_kinds
+from conference.rooms.registry import Rooms
 from conference.settings import ConfigError, Settings
 from conference.state import create_room_state
 from conference.storage.db import command_database
@@ -55,8 +56,11 @@ async def purge(
     await state.start()
     try:
         async with command_database(settings.database_url) as db:
+            rooms = Rooms(db, event)
+            await rooms.load()
             if not now:
-                return (await delete_due(db, state, event, at, by="conference purge")).deleted
+                run = await delete_due(db, state, event, rooms.ids(), at, by="conference purge")
+                return run.deleted
             deleted: dict[str, int] = {}
             async with db.write() as conn:
                 for table in reversed(metadata.sorted_tables):
@@ -64,7 +68,7 @@ async def purge(
                         continue
                     result = await conn.execute(table.delete().where(_of_event(table, event.id)))
                     deleted[table.name] = result.rowcount
-            for room in event.rooms():
+            for room in rooms.ids():
                 await state.presence_clear(room)
             return deleted
     finally:

@@ -9,14 +9,15 @@ from email.utils import formataddr, make_msgid
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from conference.events.model import Event
 from conference.ratelimit import KeyedLimiter
 from conference.registration import mail
-from conference.registration.routes import NO_STORE, same_origin
+from conference.registration.routes import NO_STORE
 from conference.services import Services
 from conference.settings import Settings
+from conference.web.origin import same_origin
 from conference.web.templating import Pages, request_locale
 
 MAX_MESSAGE = 4000
@@ -70,7 +71,7 @@ def feedback_message(
     return message
 
 
-def accessibility_routes(services: Services, pages: Pages) -> list[Route]:
+def accessibility_routes(services: Services, pages: Pages) -> list[BaseRoute]:
     event = services.event
     settings = services.settings
     limiter = KeyedLimiter(rate=FEEDBACK_PER_MINUTE / 60, burst=FEEDBACK_PER_MINUTE)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import secrets
 import uuid
@@ -12,12 +11,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.roles import Role
+from conference.auth.roles import Role, is_moderator
+from conference.clock import utcnow
 from conference.storage.tables import join_tokens, people
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def new_id() -> str:
@@ -60,6 +56,11 @@ class Person:
             removed=m["removed_at"] is not None,
             anonymised=m["anonymised_at"] is not None,
         )
+
+    def manages(self, room: str) -> bool:
+        """Who manages a room (its polls, held questions, chat): moderators everywhere,
+        facilitators their own room."""
+        return is_moderator(self.role) or (self.role == Role.FACILITATOR and self.room == room)
 
     def public(self) -> dict[str, Any]:
         """What other people of the event may see."""

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from conference.auth.people import Person
 
 
 class Role(StrEnum):
@@ -26,12 +22,6 @@ class Permission(StrEnum):
 
 def is_moderator(role: str) -> bool:
     return role in (Role.MODERATOR, Role.ADMIN)
-
-
-def manages(person: Person, room: str) -> bool:
-    """Who manages a room (its polls, held questions): moderators everywhere, facilitators in
-    their own room."""
-    return is_moderator(person.role) or (person.role == Role.FACILITATOR and person.room == room)
 
 
 def allows(permission: Permission, role: str, own_room: str | None, room: str | None) -> bool:

@@ -146,8 +146,17 @@ class Workshop(Strict):
     id: Slug
     title: Text
     description: str = ""
-    capacity: int = Field(default=40, ge=1)
-    facilitator: str = ""
+    capacity: int = Field(default=40, ge=1, le=10_000)
+    facilitator: str = Field(default="", max_length=120)
+    # a room that talks in Jitsi or BigBlueButton: opened only on a click, in a new tab
+    video_url: str = Field(default="", max_length=500, pattern=r"^(https://\S+)?$")
+
+    @field_validator("id")
+    @classmethod
+    def _not_plenary(cls, value: str) -> str:
+        if value == "plenary":
+            raise ValueError("'plenary' is the main room; a workshop needs another id")
+        return value
 
 
 class PollOption(Strict):

@@ -54,7 +54,8 @@ async def mute(ctx: Context, payload: PersonMute) -> dict[str, Any]:
 @router.on("person:remove", PersonRef, Permission.MODERATOR)
 async def remove(ctx: Context, payload: PersonRef) -> dict[str, Any]:
     """Revoke every link, end every connection of the person; they cannot rejoin."""
-    async with ctx.services.db.write() as conn:
+    services = ctx.services
+    async with services.db.write() as conn:
         person = await _target(ctx, conn, payload.person_id)
         await people_store.remove_person(conn, person.id)
     await end_sessions(ctx.services, person.id, "removed")

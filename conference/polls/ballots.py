@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import Person, utcnow
-from conference.auth.roles import manages
+from conference.auth.people import Person
+from conference.clock import utcnow
 from conference.polls import service, store
 from conference.polls.rules import Vote
 from conference.realtime.errors import Refused
@@ -61,6 +61,11 @@ class BallotBox:
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write(), name="ballot-box")
         return await ballot.done
+
+    async def close(self) -> None:
+        """Let the votes already cast be committed and answered (the app is stopping)."""
+        if self._writer is not None:
+            await asyncio.gather(self._writer, return_exceptions=True)
 
     async def _write(self) -> None:
         while self._waiting:
@@ -167,7 +172,7 @@ class BallotBox:
             for ballot, poll, vote in kept:
                 results = None
                 if service.may_see(poll, ballot.person, voted=True):
-                    if manages(ballot.person, poll["room"]):
+                    if ballot.person.manages(poll["room"]):
                         results = await service.results(self.services, conn, poll, moderator=True)
                     else:
                         if poll["id"] not in public:
@@ -175,14 +180,3 @@ class BallotBox:
                         results = public[poll["id"]]
                 with contextlib.suppress(asyncio.InvalidStateError):
                     ballot.done.set_result((poll, vote, results))
-
-
-_boxes: dict[str, BallotBox] = {}
-
-
-def ballot_box(services: Services) -> BallotBox:
-    """This process's ballot box."""
-    found = _boxes.get(services.process_id)
-    if found is None:
-        found = _boxes[services.process_id] = BallotBox(services)
-    return found

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from starlette.responses import Response
 
+from conference.export import spreadsheet
+
 # the export is for the organisers, whose files carry English column names
 DELETED_PERSON = "(deleted person)"
 
 
-def safe_cell(value: Any) -> str:
-    """Cells never start like a spreadsheet formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return Response(
-        "\ufeff" + buffer.getvalue(),  # the byte-order mark makes spreadsheets read UTF-8
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{filename}"'},
-    )
+    return spreadsheet.csv_response(rows, filename, delimiter=",")
 
 
 def answer_text(poll: dict[str, Any], answer: dict[str, Any]) -> str:

@@ -3,16 +3,19 @@ presenter:join."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import utcnow
-from conference.auth.roles import Permission, is_moderator, manages
+from conference.auth.presenter import PRESENTER_ROLE
+from conference.auth.roles import Permission, is_moderator
+from conference.clock import utcnow
 from conference.polls import service, store
-from conference.polls.ballots import ballot_box
-from conference.polls.presenter import PRESENTER_ROLE
+from conference.polls.ballots import BallotBox
+from conference.polls.routes import poll_routes
 from conference.polls.rules import (
     MAX_OPEN_TEXT,
     MAX_OPTIONS,
@@ -25,7 +28,7 @@ from conference.polls.rules import (
 )
 from conference.qa import store as qa_store
 from conference.realtime import audiences, room_log
-from conference.realtime.capability import Capability
+from conference.realtime.capability import Capability, running
 from conference.realtime.dispatch import Context, Payload, Router
 from conference.realtime.errors import Refused
 from conference.services import Services
@@ -95,7 +98,7 @@ async def _load(
 @router.on("poll:create", PollCreate, Permission.FACILITATOR)
 async def create(ctx: Context, payload: PollCreate) -> dict[str, Any]:
     """A live poll, created as a draft."""
-    if payload.room not in ctx.services.event.rooms():
+    if await ctx.services.rooms.get(payload.room) is None:
         raise Refused("room.unknown")
     options = [{"id": f"o{i}", "label": label} for i, label in enumerate(payload.options, 1)]
     settings = default_settings() | payload.model_dump(
@@ -190,7 +193,9 @@ async def delete(ctx: Context, payload: PollRef) -> dict[str, Any]:
         services.publisher.send(entry, audiences.room(ctx.event_id, poll["room"]))
         services.publisher.send(entry, audiences.presenters(ctx.event_id))
     services.publisher.send_volatile(
-        "poll:deleted", {"room": poll["room"], "id": poll["id"]}, audiences.moderators(ctx.event_id)
+        "poll:deleted",
+        {"room": poll["room"], "id": poll["id"]},
+        audiences.managers(ctx.event_id, poll["room"]),
     )
     return {"id": poll["id"]}
 
@@ -215,10 +220,10 @@ async def vote(ctx: Context, payload: PollVote) -> dict[str, Any]:
     Votes are committed in batches (polls/ballots.py); the ack follows the commit."""
     ctx.require_joined(payload.room)
     services = ctx.services
-    poll, checked, results = await ballot_box(services).cast(
+    poll, checked, results = await services.parts[BallotBox].cast(
         ctx.person, payload.id, lambda poll: _check(poll, payload)
     )
-    service.coalescer(services).touch(poll["id"])
+    services.parts[service.ResultsBroadcasts].touch(poll["id"])
     return {"poll_id": poll["id"], "my_vote": checked.answer, "results": results}
 
 
@@ -242,7 +247,7 @@ def _check(poll: dict[str, Any] | None, payload: PollVote) -> Vote:
 @router.on("poll:results", PollRef)
 async def get_results(ctx: Context, payload: PollRef) -> dict[str, Any]:
     """The results, for whoever may see them now."""
-    manager = manages(ctx.person, payload.room)
+    manager = ctx.person.manages(payload.room)
     if not manager:
         ctx.require_joined(payload.room)
     async with ctx.services.db.read() as conn:
@@ -275,7 +280,7 @@ async def presenter_join(ctx: Context, payload: PresenterJoin) -> dict[str, Any]
     person = ctx.person
     if person.role != PRESENTER_ROLE and not is_moderator(person.role):
         raise Refused("auth.forbidden")
-    if payload.room not in ctx.services.event.rooms():
+    if await ctx.services.rooms.get(payload.room) is None:
         raise Refused("room.unknown")
     await ctx.services.sio.enter_room(ctx.connection.sid, audiences.presenters(ctx.event_id))
     data: dict[str, Any] = {"room": payload.room, "poll": None, "results": None, "question": None}
@@ -337,8 +342,23 @@ async def _personal(
     return {"polls": items, "manage": shared["manage"]}
 
 
+@contextlib.asynccontextmanager
+async def _lifetime(services: Services) -> AsyncIterator[None]:
+    """The ballot box and the results broadcasts of this process; polls close on time."""
+    box = services.parts.add(BallotBox(services))
+    broadcasts = services.parts.add(service.ResultsBroadcasts(services))
+    try:
+        async with running(services, service.background):
+            yield
+    finally:
+        await box.close()
+        await broadcasts.close()
+        services.parts.remove(BallotBox)
+        services.parts.remove(service.ResultsBroadcasts)
+
+
 capability = Capability(
-    "polls", router, shared=_shared, personal=_personal, background=service.background
+    "polls", router, shared=_shared, personal=_personal, lifetime=_lifetime, routes=poll_routes
 )
 
 __all__ = ["capability"]

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
+from conference.auth.presenter import presenter_key, valid_key
 from conference.polls import service, store
 from conference.polls.export import csv_response, result_rows
-from conference.polls.presenter import presenter_key, valid_key
 from conference.services import Services
 from conference.web.identity import moderator_or_refusal
 from conference.web.templating import Pages
 
 
-def poll_routes(services: Services, pages: Pages) -> list[Route]:
+def poll_routes(services: Services, pages: Pages) -> list[BaseRoute]:
     event = services.event
     # the console's poll panel links the presenter view (moderators only see that page)
     pages.env.globals["presenter_path"] = lambda: f"/presenter/{presenter_key(services.settings)}"
@@ -46,7 +46,7 @@ def poll_routes(services: Services, pages: Pages) -> list[Route]:
                 request, "message.html", kind="join_invalid", status_code=404, event=event
             )
         room = request.query_params.get("room", "plenary")
-        if room not in event.rooms():
+        if services.rooms.known(room) is None:
             room = "plenary"
         return pages.render(
             request, "presenter.html", event=event, key=request.path_params["key"], room=room

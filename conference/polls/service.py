@@ -7,23 +7,22 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import Person, utcnow
-from conference.auth.roles import manages
+from conference.auth.people import Person
+from conference.clock import utcnow
 from conference.events.model import PreparedPoll
 from conference.polls import store
 from conference.polls.rules import default_settings
 from conference.realtime import audiences, room_log
+from conference.realtime.coalesce import Coalescer
 from conference.services import Services
 
 log = logging.getLogger(__name__)
 
-RESULTS_WINDOW = 0.25  # at most one coalesced poll:results per poll and window
 AUTOCLOSE_TICK = 0.5
 MAX_WORDS = 100
 
@@ -35,7 +34,7 @@ def public(poll: dict[str, Any]) -> bool:
 
 
 def may_see(poll: dict[str, Any], person: Person, voted: bool) -> bool:
-    if manages(person, poll["room"]) or public(poll):
+    if person.manages(poll["room"]) or public(poll):
         return True
     return bool(poll["settings"]["results"] == "after_vote") and voted
 
@@ -113,56 +112,14 @@ async def results(
     return data
 
 
-class Coalescer:
-    """At most one broadcast per key and window, across processes: the process that takes the
-    lease sends once the window has passed, so it counts every vote committed while it held it."""
+class ResultsBroadcasts(Coalescer):
+    """This process's coalesced `poll:results`: at most one per poll and window."""
 
-    def __init__(
-        self, services: Services, prefix: str, send: Callable[[str], Awaitable[None]]
-    ) -> None:
-        self.services, self.prefix, self.send = services, prefix, send
-        self.window = RESULTS_WINDOW
-        self._pending: dict[str, asyncio.Task[None]] = {}
-
-    def touch(self, key: str) -> None:
-        if key not in self._pending:
-            self._pending[key] = asyncio.create_task(self._later(key))
-
-    async def _later(self, key: str) -> None:
-        try:
-            claimed = await self.services.state.claim(
-                f"{self.prefix}:{key}", self.services.process_id, self.window
-            )
-            if not claimed:
-                return  # the holder's broadcast comes after this commit
-            await asyncio.sleep(self.window)
-            # forget the key before counting: a vote committed from now on schedules anew
-            self._forget(key)
-            await self.send(key)
-        except Exception:
-            log.exception("coalesced broadcast %s:%s failed", self.prefix, key)
-        finally:
-            self._forget(key)
-
-    def _forget(self, key: str) -> None:
-        """Drop this task's entry (never the next task's, scheduled while this one sent)."""
-        if self._pending.get(key) is asyncio.current_task():
-            del self._pending[key]
-
-
-_coalescers: dict[str, Coalescer] = {}
-
-
-def coalescer(services: Services) -> Coalescer:
-    """This process's poll:results coalescer."""
-    found = _coalescers.get(services.process_id)
-    if found is None:
-
+    def __init__(self, services: Services) -> None:
         async def send(poll_id: str) -> None:
             await broadcast_results(services, poll_id)
 
-        found = _coalescers[services.process_id] = Coalescer(services, "poll-results", send)
-    return found
+        super().__init__(services.state, services.process_id, "poll-results", send)
 
 
 async def broadcast_results(services: Services, poll_id: str, *, final: bool = False) -> None:
@@ -176,7 +133,7 @@ async def broadcast_results(services: Services, poll_id: str, *, final: bool = F
         data = await results(services, conn, poll, moderator=True)
         public_data = await results(services, conn, poll) if poll["kind"] == "open" else data
     services.publisher.send_volatile(
-        "poll:results", {**data, "final": final}, audiences.moderators(event_id)
+        "poll:results", {**data, "final": final}, audiences.managers(event_id, poll["room"])
     )
     if public(poll):
         payload = {**public_data, "final": final}
@@ -204,7 +161,9 @@ def publish(services: Services, poll: dict[str, Any], entry: room_log.Entry | No
         services.publisher.send(entry, audiences.room(event_id, poll["room"]))
         services.publisher.send(entry, audiences.presenters(event_id))
     services.publisher.send_volatile(
-        "poll:changed", {"room": poll["room"], "poll": poll}, audiences.moderators(event_id)
+        "poll:changed",
+        {"room": poll["room"], "poll": poll},
+        audiences.managers(event_id, poll["room"]),
     )
 
 

@@ -15,12 +15,16 @@ from conference.polls.privacy import poll_answers_data
 from conference.privacy.declaration import PersonalData
 from conference.qa.privacy import questions_and_upvotes
 from conference.realtime.privacy import room_log_data
+from conference.workshops.privacy import help_calls, room_attendance, workshop_seat
 
 PERSONAL_DATA: tuple[PersonalData, ...] = (
     registrations,  # people, join_tokens
     chat,  # chat_messages
     questions_and_upvotes,  # questions, question_votes
     poll_answers_data,  # poll_votes, poll_answers
-    # workshops: attendance and notes are declared here when they arrive
+    workshop_seat,  # workshop_seats
+    room_attendance,  # attendance
+    help_calls,  # help_requests
+    # the workshops' notes are declared here when they arrive
     room_log_data,  # room_log (copies of the above)
 )

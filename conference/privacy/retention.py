@@ -56,6 +56,7 @@ async def delete_due(
     db: Database,
     state: RoomState,
     event: Event,
+    rooms: list[str],
     now: dt.datetime,
     *,
     kinds: tuple[RetentionKind, ...] | None = None,
@@ -93,7 +94,7 @@ async def delete_due(
             await state_store.put(conn, event.id, RECORD_KEY, record)
     if "registrations" in due:
         # presence entries carry person ids; they expire on their own, this is for certain
-        for room in event.rooms():
+        for room in rooms:
             await state.presence_clear(room)
     return Run(due, deleted, forgetting)
 
@@ -116,6 +117,7 @@ async def deletion_task(services: Services) -> None:
                     services.db,
                     services.state,
                     services.event,
+                    services.rooms.ids(),
                     services.clock.now(),
                     by=services.process_id,
                 )

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from conference.auth.sessions import COOKIE_NAME
 from conference.events.model import Event
@@ -16,9 +16,10 @@ from conference.privacy import self_service
 from conference.privacy.declaration import PersonalData
 from conference.privacy.registry import PERSONAL_DATA
 from conference.registration.mail import mail_configured
-from conference.registration.routes import NO_STORE, same_origin
+from conference.registration.routes import NO_STORE
 from conference.services import Services
 from conference.web.identity import current_person
+from conference.web.origin import same_origin
 from conference.web.templating import Pages, request_locale
 
 
@@ -54,7 +55,7 @@ def third_parties(event: Event) -> list[ThirdParty]:
     return found
 
 
-def privacy_routes(services: Services, pages: Pages) -> list[Route]:
+def privacy_routes(services: Services, pages: Pages) -> list[BaseRoute]:
     event = services.event
     settings = services.settings
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from pydantic import Field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import get_person, utcnow
+from conference.auth.people import get_person
 from conference.auth.roles import Permission
-from conference.polls.service import Coalescer
+from conference.clock import utcnow
 from conference.qa import store
+from conference.qa.routes import qa_routes
 from conference.realtime import audiences, room_log
 from conference.realtime.capability import Capability
+from conference.realtime.coalesce import Coalescer
 from conference.realtime.dispatch import Context, Payload, Router
 from conference.realtime.errors import Refused
 from conference.services import Services
@@ -61,7 +65,9 @@ def _publish(
         if entry.type == "question:pinned" or question["pinned"]:
             services.publisher.send(entry, audiences.presenters(event_id))
     data = {"room": question["room"], "question": question}
-    services.publisher.send_volatile("question:changed", data, audiences.moderators(event_id))
+    services.publisher.send_volatile(
+        "question:changed", data, audiences.managers(event_id, question["room"])
+    )
     services.publisher.send_volatile("question:changed", data, audiences.person(event_id, asker))
 
 
@@ -166,14 +172,10 @@ async def pin(ctx: Context, payload: QuestionFlag) -> dict[str, Any]:
     return {"question": question}
 
 
-_coalescers: dict[str, Coalescer] = {}
+class VoteCounts(Coalescer):
+    """This process's coalesced `question:votes`: a few per second and question at most."""
 
-
-def _votes_coalescer(services: Services) -> Coalescer:
-    """Vote counts are sent at most a few times a second per question."""
-    found = _coalescers.get(services.process_id)
-    if found is None:
-
+    def __init__(self, services: Services) -> None:
         async def send(key: str) -> None:
             room, question_id = key.split("/", 1)
             async with services.db.read() as conn:
@@ -182,13 +184,12 @@ def _votes_coalescer(services: Services) -> Coalescer:
             event_id = services.event.id
             for audience in (
                 audiences.room(event_id, room),
-                audiences.moderators(event_id),
+                audiences.managers(event_id, room),
                 audiences.presenters(event_id),
             ):
                 services.publisher.send_volatile("question:votes", data, audience)
 
-        found = _coalescers[services.process_id] = Coalescer(services, "question-votes", send)
-    return found
+        super().__init__(services.state, services.process_id, "question-votes", send)
 
 
 async def _vote(ctx: Context, payload: QuestionRef, *, up: bool) -> dict[str, Any]:
@@ -206,7 +207,7 @@ async def _vote(ctx: Context, payload: QuestionRef, *, up: bool) -> dict[str, An
         raise Refused("question.already_upvoted") from None
     async with ctx.services.db.read() as conn:
         votes = await store.count_votes(conn, payload.id)
-    _votes_coalescer(ctx.services).touch(f"{payload.room}/{payload.id}")
+    ctx.services.parts[VoteCounts].touch(f"{payload.room}/{payload.id}")
     return {"id": payload.id, "votes": votes, "voted": up}
 
 
@@ -258,6 +259,18 @@ async def _personal(
     }
 
 
-capability = Capability("qa", router, shared=_shared, personal=_personal)
+@contextlib.asynccontextmanager
+async def _lifetime(services: Services) -> AsyncIterator[None]:
+    counts = services.parts.add(VoteCounts(services))
+    try:
+        yield
+    finally:
+        await counts.close()
+        services.parts.remove(VoteCounts)
+
+
+capability = Capability(
+    "qa", router, shared=_shared, personal=_personal, lifetime=_lifetime, routes=qa_routes
+)
 
 __all__ = ["capability"]

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field
 
 from conference.realtime import audiences
-from conference.realtime.capability import Capability
+from conference.realtime.capability import Capability, loops
 from conference.realtime.dispatch import Context, Payload, Router
 from conference.services import Services
 
@@ -40,7 +40,7 @@ async def broadcast_aggregates(services: Services) -> None:
     event_id = services.event.id
     while True:
         await asyncio.sleep(TICK_SECONDS)
-        for room in services.event.rooms():
+        for room in services.rooms.ids():
             with contextlib.suppress(Exception):
                 if not await services.state.claim(
                     f"reactions-tick:{room}", services.process_id, TICK_SECONDS * 0.9
@@ -55,4 +55,4 @@ async def broadcast_aggregates(services: Services) -> None:
                     )
 
 
-capability = Capability("reactions", router, background=broadcast_aggregates)
+capability = Capability("reactions", router, lifetime=loops(broadcast_aggregates))

@@ -18,6 +18,16 @@ def moderators(event_id: str) -> str:
     return f"{event_id}/moderators"
 
 
+def facilitators(event_id: str, room_id: str) -> str:
+    """The facilitators of one workshop room (on every process)."""
+    return f"{event_id}/facilitators/{room_id}"
+
+
+def managers(event_id: str, room_id: str) -> list[str]:
+    """Whoever manages a room: every moderator, and the room's facilitators."""
+    return [moderators(event_id), facilitators(event_id, room_id)]
+
+
 def person(event_id: str, person_id: str) -> str:
     """Every connection of one person, on any process (mute notices, removal)."""
     return f"{event_id}/person/{person_id}"

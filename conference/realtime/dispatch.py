@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from conference.auth.people import Person
 from conference.auth.roles import Permission, allows
-from conference.ratelimit import TokenBucket
 from conference.realtime import json_codec
+from conference.realtime.connection import Connection
 from conference.realtime.errors import MESSAGES, Refused
 
 if TYPE_CHECKING:
@@ -34,17 +34,6 @@ class Payload(BaseModel):
 
 class NoPayload(Payload):
     pass
-
-
-@dataclass
-class Connection:
-    """What the server knows of one socket.io connection, from its handshake."""
-
-    sid: str
-    person: Person
-    locale: str
-    bucket: TokenBucket
-    rooms: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ async def end_sessions(services: Services, person_id: str, reason: str) -> None:
     )
     await services.publisher.flush()
     sids = {sid for sid, c in services.connections.items() if c.person.id == person_id}
-    for room in services.event.rooms():
+    for room in services.rooms.ids():
         present = await services.state.presence_sids(room, person_id)
         sids |= present
         for sid in present:

@@ -13,11 +13,12 @@ import socketio
 from socketio.exceptions import ConnectionRefusedError as Refuse
 
 from conference.auth.people import Person, hash_token
+from conference.auth.presenter import PRESENTER_EVENTS, PRESENTER_ROLE, presenter_identity
 from conference.auth.sessions import COOKIE_NAME
-from conference.polls.presenter import PRESENTER_EVENTS, PRESENTER_ROLE, presenter_identity
 from conference.ratelimit import TokenBucket
 from conference.realtime import audiences, json_codec
-from conference.realtime.dispatch import Connection, Dispatcher, refusal
+from conference.realtime.connection import Connection
+from conference.realtime.dispatch import Dispatcher, refusal
 from conference.realtime.fanout import FanoutManager, FanoutRedisManager
 from conference.services import Services
 from conference.settings import Settings
@@ -130,14 +131,16 @@ class Realtime:
         await self.services.sio.enter_room(sid, audiences.person(event_id, person.id))
         if person.role in ("moderator", "admin"):
             await self.services.sio.enter_room(sid, audiences.moderators(event_id))
+        elif person.role == "facilitator" and person.room:
+            await self.services.sio.enter_room(sid, audiences.facilitators(event_id, person.room))
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         connection = self.services.connections.pop(sid, None)
         if connection is None:
             return
-        for room in connection.rooms:
-            await self.services.state.presence_leave(room, connection.person.id, sid)
-            self.services.dirty_rooms.add(room)
+        for room in list(connection.rooms):
+            for leave in self.services.room_hooks.leave:
+                await leave(connection, room)
 
     def on_broadcast(self, event: str, data: Any, audience: Any) -> None:
         """A mute, from whichever process, reaches this process's connections of the person,

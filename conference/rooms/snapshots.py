@@ -57,6 +57,10 @@ class RoomSnapshots:
 
     def observe(self, event: str, data: Any, audience: Any) -> None:
         """Called by the fan-out for every broadcast this process delivers (from any process)."""
+        if isinstance(audience, list):
+            for one in audience:
+                self.observe(event, data, one)
+            return
         if not isinstance(audience, str):
             return
         if audience == self._event_audience:

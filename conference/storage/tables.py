@@ -166,3 +166,62 @@ question_votes = sa.Table(
     sa.Column("person_id", sa.String(32), sa.ForeignKey("people.id"), primary_key=True),
     _now(),
 )
+
+# the workshop rooms: those of the event file (source "file", kept in step with it at start-up)
+# and those a moderator adds live (source "live"); the plenary is not stored
+rooms = sa.Table(
+    "rooms",
+    metadata,
+    sa.Column("event_id", sa.String(64), primary_key=True),
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("capacity", sa.Integer, nullable=False),
+    sa.Column("facilitator", sa.String(120), nullable=False, server_default=""),
+    sa.Column("video_url", sa.String(500), nullable=False, server_default=""),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("source", sa.String(8), nullable=False),
+    _now(),
+)
+
+# one row per participant who has a workshop: a seat in `room`, or (waiting) a place on its
+# waitlist, in the order of `updated_at`; seats are counted under a lock on the room's row
+workshop_seats = sa.Table(
+    "workshop_seats",
+    metadata,
+    sa.Column("event_id", sa.String(64), primary_key=True),
+    sa.Column("person_id", sa.String(32), sa.ForeignKey("people.id"), primary_key=True),
+    sa.Column("room", sa.String(64), nullable=False),
+    sa.Column("waiting", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("source", sa.String(8), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_workshop_seats_room", "event_id", "room"),
+)
+
+# who was in which room when: one row per visit (a connection's join to its leave)
+attendance = sa.Table(
+    "attendance",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("event_id", sa.String(64), nullable=False),
+    sa.Column("room", sa.String(64), nullable=False),
+    sa.Column("person_id", sa.String(32), sa.ForeignKey("people.id"), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("left_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Index("ix_attendance_room", "event_id", "room"),
+)
+
+help_requests = sa.Table(
+    "help_requests",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("event_id", sa.String(64), nullable=False),
+    sa.Column("room", sa.String(64), nullable=False),
+    sa.Column("person_id", sa.String(32), sa.ForeignKey("people.id"), nullable=False),
+    sa.Column("message", sa.String(300), nullable=False, server_default=""),
+    _now(),
+    sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("answered_by", sa.String(32), nullable=True),
+    sa.Index("ix_help_requests_room", "event_id", "room"),
+)

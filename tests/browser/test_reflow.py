@@ -10,8 +10,8 @@ import uuid
 import pytest
 from playwright.async_api import Page, expect
 
+from conference.auth.presenter import presenter_key
 from conference.auth.roles import Role
-from conference.polls.presenter import presenter_key
 from conference.settings import Settings
 from tests.fixtures.live_server import LiveServer
 
@@ -100,17 +100,20 @@ async def test_every_page_reflows_and_links_the_statements(
     await expect(visitor.get_by_role("heading", name="Sie sind angemeldet")).to_be_visible()
     problems += await check(visitor, "/register (done)")
 
-    for role, paths in (
-        (Role.PARTICIPANT, ["/plenary", "/my-data"]),
-        (Role.MODERATOR, ["/moderator"]),
+    for role, room, paths in (
+        (Role.PARTICIPANT, None, ["/plenary", "/my-data"]),
+        (Role.MODERATOR, None, ["/moderator"]),
+        (Role.FACILITATOR, "vernetzung", ["/workshop/vernetzung"]),
     ):
-        _, token = await server.person(role, name="Reflow Rita", organisation="Prüfstelle")
+        _, token = await server.person(
+            role, name="Reflow Rita", organisation="Prüfstelle", room=room
+        )
         page = await (await new_context(viewport=viewport)).new_page()
         await page.goto(f"{server.url}/join/{token}")
         for path in paths:
             await page.goto(server.url + path)
             await expect(page.locator("body")).to_be_visible()
-            if path in ("/plenary", "/moderator"):
+            if path in ("/plenary", "/moderator", "/workshop/vernetzung"):
                 await expect(page.locator("body[data-live='connected']")).to_be_attached()
             problems += await check(page, path)
     assert problems == [], "\n".join(problems)

@@ -10,8 +10,8 @@ import uuid
 import pytest
 from playwright.async_api import Page, expect
 
+from conference.auth.presenter import presenter_key
 from conference.auth.roles import Role
-from conference.polls.presenter import presenter_key
 from conference.settings import Settings
 from tests.browser.keyboard import focus_is_visible
 from tests.browser.people import join

@@ -1,5 +1,6 @@
 """A simulated event day on the demo event, through the public interfaces: people register,
-join, chat, ask, upvote, vote, react, and one of them withdraws. Returns every piece of
+join, chat, ask, upvote, vote, react, go to their workshop, call for help, and one of them
+withdraws. Returns every piece of
 personal data it created, so a test can look for it afterwards."""
 
 from __future__ import annotations
@@ -140,6 +141,19 @@ async def simulate_day(urls: list[str], settings: Settings, connect: Any) -> Day
     await mod.ok("poll:close", {"room": "plenary", "id": open_poll["id"]})
     for client in people_:
         await client.ok("reaction:send", {"room": "plenary", "emoji": "👏"})
+
+    # the afternoon: seats from the registrations' choices, a visit to a workshop room and a
+    # call for help; the person who withdraws below gives up a seat
+    await mod.ok("workshops:open", {"minutes": 30, "mode": "assigned"})
+    seat = (await people_[0].ok("room:join", {"room": "plenary"}))["workshops"]["seat"]
+    assert seat is not None
+    assert not seat["waiting"], seat
+    await people_[0].ok("room:join", {"room": seat["room"]})
+    call = f"Bitte kommen Sie {uuid.uuid4().hex}"
+    day.needles.add(call)
+    await people_[0].ok("workshop:help", {"room": seat["room"], "message": call})
+    await people_[0].ok("room:leave", {"room": seat["room"]})
+    await mod.ok("workshops:close", {})
 
     # the last registered person withdraws during the day
     day.withdrawn_token = tokens[3]

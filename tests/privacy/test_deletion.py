@@ -20,6 +20,7 @@ from conference.settings import Settings
 from conference.storage.db import Database
 from conference.storage.migrate import migrate
 from conference.storage.tables import (
+    attendance,
     chat_messages,
     metadata,
     people,
@@ -170,10 +171,12 @@ async def test_nothing_personal_is_left_after_the_retention_periods(servers, con
 
 async def test_each_kind_goes_when_its_own_period_ends(tmp_path: Path, connect) -> None:
     """Registrations first (people become nameless placeholders while their messages stay),
-    then the log, the chat, the questions and the poll answers, each on its own day."""
+    then the log, the chat, the questions, the poll answers and the attendance, each on its
+    own day."""
     text = EVENT_FILE.read_text(encoding="utf-8")
     retention = (
         "[retention]\nregistrations = 1\nlogs = 2\nchat = 3\nquestions = 4\npoll_answers = 5\n"
+        "attendance = 6\n"
     )
     event_file = tmp_path / "event.toml"
     text, replaced = re.subn(r"\[retention\]\n(?:[a-z_]+ = \d+\n)+", retention, text)
@@ -211,5 +214,8 @@ async def test_each_kind_goes_when_its_own_period_ends(tmp_path: Path, connect) 
         assert await count(url, poll_votes) > 0
         rows = await step("poll_answers")
         assert await count(url, poll_votes) == 0
+        assert await count(url, attendance) > 0
+        rows = await step("attendance")
+        assert await count(url, attendance) == 0
         assert await count(url, people) == 0  # no record refers to anyone any more
         assert [needle for needle in day.needles if needle in rows] == []
