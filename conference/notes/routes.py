@@ -33,8 +33,7 @@ async def may_read(services: Services, person: Person, room: str) -> bool:
         return True
     if person.role != Role.PARTICIPANT:
         return False
-    async with services.db.read() as conn:
-        seat = await seats.of_person(conn, services.event.id, person.id)
+    seat = await services.parts[seats.SeatLookup].get(person.id)
     return seat is not None and seat.room == room and not seat.waiting
 
 
