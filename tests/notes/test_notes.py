@@ -67,7 +67,7 @@ async def test_writers_share_a_document_that_survives_them(
     assert str(anna) == str(host)
 
     ack = await anna.send(anna.edit(lambda t: t.insert(len(str(t).encode()), "Größe: äöü ✓\n")))
-    assert ack["data"]["seq"] >= 2
+    assert ack["data"]["notes_seq"] >= 2
     await _settle([host, anna], str(anna))
     assert (await _stored(afternoon, room)) == str(anna)
 
@@ -215,7 +215,7 @@ async def test_versions_kept_at_phase_close_and_restored_as_a_new_edit(
     named = await host.client.ok("notes:save", {"room": room, "name": "Mit B"})
     assert named["version"]["kind"] == "named"
     restored = await host.client.ok("notes:restore", {"room": room, "id": version["id"]})
-    assert restored["seq"] > 0
+    assert restored["notes_seq"] > 0
     await _settle([host], at_close)
     assert await _stored(afternoon, room) == at_close  # no content twice
     listing = await host.client.ok("notes:versions", {"room": room})
