@@ -114,7 +114,6 @@ async def notes_load(
         tokens = await create_people(server, sum(count for _, count in layout))
     cell = Cell()
     writers: list[Writer] = []
-    rss_before = sum(server.rss())
     index = 0
     for room, count in layout:
         for number in range(count):
@@ -122,10 +121,15 @@ async def notes_load(
             url = server.urls[index % len(server.urls)]
             client = await open_client(url, index, tokens[index], sink, CONNECT_TIMEOUT)
             await _call(client, "room:join" if ours else "join", {"room": room})
-            if ours:
-                await _call(client, "notes:open", {"room": room, "state_vector": "", "client": 1})
             writers.append(Writer(index, room, client))
             index += 1
+    # memory of the documents: from here (everyone connected and in the room) to the end
+    rss_before = sum(server.rss())
+    if ours:
+        for writer in writers:
+            await _call(
+                writer.client, "notes:open", {"room": writer.room, "state_vector": "", "client": 1}
+            )
     rss_open = sum(server.rss())
     docs = len(layout)
     by_room: dict[str, list[Writer]] = {}
