@@ -150,6 +150,8 @@ class Workshop(Strict):
     facilitator: str = Field(default="", max_length=120)
     # a room that talks in Jitsi or BigBlueButton: opened only on a click, in a new tab
     video_url: str = Field(default="", max_length=500, pattern=r"^(https://\S+)?$")
+    # what the room's shared notes start from (Markdown); None: the event's notes_template
+    notes_template: str | None = Field(default=None, max_length=5000)
 
     @field_validator("id")
     @classmethod
@@ -217,6 +219,8 @@ class Event(Strict):
     retention: Retention = Retention()
     privacy: Privacy = Privacy()
     accessibility: Accessibility = Accessibility()
+    # what every workshop's shared notes start from (Markdown), e.g. "## Leitfrage …"
+    notes_template: str = Field(default="", max_length=5000)
 
     @field_validator("timezone")
     @classmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from conference.auth.privacy import registrations
 from conference.chat.privacy import chat
+from conference.notes.privacy import notes
 from conference.polls.privacy import poll_answers_data
 from conference.privacy.declaration import PersonalData
 from conference.qa.privacy import questions_and_upvotes
@@ -25,6 +26,6 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     workshop_seat,  # workshop_seats
     room_attendance,  # attendance
     help_calls,  # help_requests
-    # the workshops' notes are declared here when they arrive
+    notes,  # notes_docs, notes_updates, notes_versions
     room_log_data,  # room_log (copies of the above)
 )
