@@ -9,10 +9,16 @@ from playwright.async_api import Locator, Page
 FOCUS_SHOWN = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return "wrapped";  // past the last stop: round again
-  const style = getComputedStyle(el);
-  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
-  const ring = style.boxShadow && style.boxShadow !== "none";
-  if (outline || ring) return "";
+  const shown = (node) => {
+    const style = getComputedStyle(node);
+    const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+    return outline || (style.boxShadow && style.boxShadow !== "none");
+  };
+  if (shown(el)) return "";
+  // an editor draws the ring around itself, while the focus is in its text (CodeMirror)
+  for (let node = el.parentElement, up = 0; node && up < 3; node = node.parentElement, up++) {
+    if (node.matches(":focus-within") && shown(node)) return "";
+  }
   return `no visible focus on <${el.tagName.toLowerCase()} id="${el.id}" class="${el.className}">`;
 }"""
 

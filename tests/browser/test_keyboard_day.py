@@ -1,26 +1,37 @@
 """The participant's day with the keyboard alone (WCAG 2.1.1): register, join, read the
-agenda, chat, pause the chat, vote, ask, react; every focus stop visibly focused (2.4.7).
+agenda, chat, pause the chat, vote, ask, react, go to the workshop, write in the notes, come
+back; every focus stop visibly focused (2.4.7).
 
-One test, step by step in the order of the day, so later parts of the day are appended here.
-The moderator, who is not the one tested, acts through a socket connection.
+One test, step by step in the order of the day, on a server of its own (the workshop phase is
+event-wide). The moderator, who is not the one tested, acts through a socket connection.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Iterator
 
+import pytest
 from playwright.async_api import expect
 
 from conference.auth.roles import Role
 from tests.browser.keyboard import tab_to
 from tests.fixtures.browser import axe_violations
-from tests.fixtures.live_server import LiveServer
+from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
+
+
+@pytest.fixture(scope="module")
+def day_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    server = start_servers(tmp_path_factory.mktemp("keyboard-day"))
+    yield server
+    stop_servers(server)
 
 
 async def test_the_participant_day_by_keyboard_alone(
-    memory_server: LiveServer, new_context, connect
+    day_server: LiveServer, new_context, connect
 ) -> None:
-    server = memory_server
+    server = day_server
     context = await new_context()
     page = await context.new_page()
     tag = uuid.uuid4().hex[:6]
@@ -110,8 +121,30 @@ async def test_the_participant_day_by_keyboard_alone(
     await page.keyboard.press("Space")
     await expect(applause.locator(".reaction-count")).to_have_text("+1")
 
-    # --- the afternoon (issues 9 and 10): append the steps here, by keyboard alone:
-    # go to the workshop when it opens, write in the notes, come back to the plenary. ---
+    # the afternoon: the moderator opens the workshops, which seats Tina; the call to go
+    # (above the stream) is reached with Shift+Tab within its ten-second countdown
+    await mod.ok("workshops:open", {"minutes": 30, "mode": "assigned"})
+    go = page.get_by_role("link", name="Jetzt in meinen Workshop")
+    await expect(go).to_be_visible()
+    await tab_to(page, go, back=True)
+    await page.keyboard.press("Enter")
+    await expect(page).to_have_url(re.compile(r"/workshop/[a-z-]+$"))
+    await expect(page.locator("body[data-live='connected']")).to_be_attached(timeout=10_000)
+
+    # write in the shared notes, and leave the editor with Tab
+    await expect(page.locator("#notes[data-synced='true']")).to_be_attached(timeout=10_000)
+    editor = page.locator("#notes-editor .cm-content")
+    await tab_to(page, editor)
+    await page.keyboard.press("Control+End")
+    await page.keyboard.type(f"Ergebnis per Tastatur {tag}")
+    await expect(editor).to_contain_text(f"Ergebnis per Tastatur {tag}")
+    await page.keyboard.press("Tab")
+    await expect(editor).not_to_be_focused()
+
+    # the moderator brings everyone back: the page returns to the plenary by itself
+    await mod.ok("workshops:return", {"seconds": 0})
+    await expect(page).to_have_url(server.url + "/plenary", timeout=20_000)
+    await expect(page.locator("body[data-live='connected']")).to_be_attached(timeout=10_000)
 
     # the day ends where it started: the footer's statements are reachable too
     await tab_to(page, page.get_by_role("link", name="Erklärung zur Barrierefreiheit"))
