@@ -17,6 +17,7 @@ from conference.privacy.declaration import PersonalData
 from conference.privacy.registry import PERSONAL_DATA
 from conference.registration.mail import mail_configured
 from conference.registration.routes import NO_STORE
+from conference.rooms.registry import Room
 from conference.services import Services
 from conference.web.identity import current_person
 from conference.web.origin import same_origin
@@ -27,9 +28,9 @@ from conference.web.templating import Pages, request_locale
 class ThirdParty:
     """Somewhere a page may make the browser connect to, other than this server."""
 
-    what: str  # "youtube", "vimeo", "stream", "captions", "sign_language"
+    what: str  # "youtube", "vimeo", "stream", "captions", "sign_language", "video_room"
     host: str
-    after_click: bool
+    room: str = ""  # the workshop whose video room it is
 
 
 def _host(url: str) -> str | None:
@@ -37,21 +38,24 @@ def _host(url: str) -> str | None:
     return urlsplit(url).hostname if url.startswith(("https://", "http://")) else None
 
 
-def third_parties(event: Event) -> list[ThirdParty]:
-    """Every other host the pages of this event may load from, from the event file."""
+def third_parties(event: Event, rooms: list[Room]) -> list[ThirdParty]:
+    """Every other host the pages of this event may connect to: from the event file, and the
+    external video rooms of the workshops (also those added live)."""
     found: list[ThirdParty] = []
     stream = event.stream
     if stream.kind == "youtube":
-        found.append(ThirdParty("youtube", "www.youtube-nocookie.com", after_click=True))
+        found.append(ThirdParty("youtube", "www.youtube-nocookie.com"))
     elif stream.kind == "vimeo":
-        found.append(ThirdParty("vimeo", "player.vimeo.com", after_click=True))
+        found.append(ThirdParty("vimeo", "player.vimeo.com"))
     elif stream.kind == "hls" and (host := _host(stream.url)):
-        found.append(ThirdParty("stream", host, after_click=False))
+        found.append(ThirdParty("stream", host))
     if host := _host(stream.captions):
-        found.append(ThirdParty("captions", host, after_click=False))
-    video = event.accessibility.sign_language_video
-    if host := _host(video):
-        found.append(ThirdParty("sign_language", host, after_click=False))
+        found.append(ThirdParty("captions", host))
+    if host := _host(event.accessibility.sign_language_video):
+        found.append(ThirdParty("sign_language", host))
+    for room in rooms:
+        if host := _host(room.video_url):
+            found.append(ThirdParty("video_room", host, room.title))
     return found
 
 
@@ -71,7 +75,7 @@ def privacy_routes(services: Services, pages: Pages) -> list[BaseRoute]:
             "privacy/notice.html",
             event=event,
             kept=kept(),
-            third_parties=third_parties(event),
+            third_parties=third_parties(event, services.rooms.workshops()),
             log_ip_addresses=settings.log_ip_addresses,
             mail=mail_configured(settings),
         )
