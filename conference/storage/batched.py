@@ -4,7 +4,9 @@ answered by the next, with one query for all of them.
 A storm of requests (everyone opens their link at 10:00, everyone enters their workshop at
 13:45) would otherwise cost one SQL round trip each, about 0.7 ms of CPU through SQLAlchemy
 and aiosqlite (docs/benchmarks.md). A lone lookup waits for nothing: its query starts at once.
-Every answer is read from the database, so it is as current as a query of its own.
+Every answer is read from the database, so it is as current as a query of its own. The batch
+takes a connection of the read pool: never wait for a lookup while holding one of that pool's
+connections (many such waiters at once would exhaust the pool).
 """
 
 from __future__ import annotations

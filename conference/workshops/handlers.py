@@ -410,13 +410,12 @@ async def _personal(
     person = ctx.person
     mine: dict[str, Any] | None = None
     if person.role == Role.PARTICIPANT and shared["rooms"]:
-        seat = await ctx.services.parts[seats.SeatLookup].get(person.id)
+        # on this join's own connection: the batched lookup would wait for another connection
+        # of the pool while joins hold theirs (a storm of joins would exhaust the pool)
+        conn = await reader.connection()
+        seat = await seats.of_person(conn, ctx.event_id, person.id)
         if seat is not None:
-            position = None
-            if seat.waiting:
-                position = await seats.waitlist_position(
-                    await reader.connection(), ctx.event_id, seat
-                )
+            position = await seats.waitlist_position(conn, ctx.event_id, seat)
             mine = seat.public(position)
     return {
         **shared,
