@@ -58,7 +58,9 @@ async def remove(ctx: Context, payload: PersonRef) -> dict[str, Any]:
         person = await _target(ctx, conn, payload.person_id)
         await people_store.remove_person(conn, person.id)
     services.publisher.send_volatile(
-        "session:ended", {"reason": "removed"}, audiences.person(ctx.event_id, person.id)
+        "session:ended",
+        {"reason": "removed", "person_id": person.id},
+        audiences.person(ctx.event_id, person.id),
     )
     await services.publisher.flush()
     sids = {sid for sid, c in services.connections.items() if c.person.id == person.id}

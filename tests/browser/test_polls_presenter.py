@@ -7,8 +7,8 @@ from typing import Any
 
 from playwright.async_api import Page, expect
 
-from conference.auth.roles import Role
 from conference.auth.presenter import presenter_key
+from conference.auth.roles import Role
 from conference.settings import Settings
 from tests.browser.people import join
 from tests.fixtures.browser import axe_violations

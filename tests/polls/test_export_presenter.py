@@ -13,8 +13,8 @@ import httpx
 import pytest
 import socketio
 
-from conference.auth.roles import Role
 from conference.auth.presenter import presenter_key
+from conference.auth.roles import Role
 from conference.settings import Settings
 from tests.fixtures.live_server import LiveServer
 from tests.polls.helpers import moderator, open_poll, participant, ref

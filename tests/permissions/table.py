@@ -1,0 +1,195 @@
+"""Who may send which realtime event: the expected verdicts, one entry per event.
+
+tests/permissions/test_matrix.py takes every event the app registers (the routers of
+conference/capabilities.py, with each handler's declared `Permission`) and sends it as every
+identity in `Who`, expecting what this table says. A registered event without an entry here
+fails that test, naming the event.
+
+Adding an event is one entry in EXPECTED: who may send it (`Access`) and a payload that works
+for those who may. A fixed payload is a dict; a payload that needs something to act on is a
+sample function that arranges it (a fresh one for every case) and returns the payload:
+
+    "workshop:extend": Entry(Access.MANAGER, {"room": ROOM, "minutes": 5}),
+    "poll:close": Entry(Access.MANAGER, open_poll),
+
+`verdicts` overrides single identities where the event's own rules differ from its access
+level, e.g. `verdicts={Who.PARTICIPANT: "room.closed"}`; `after` runs after each allowed case
+(e.g. to join the room again after `room:leave`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from conference.auth.roles import Permission
+
+if TYPE_CHECKING:
+    from tests.fixtures.live_server import Client
+    from tests.permissions.harness import Arrange
+
+ROOM = "vernetzung"  # the room the cases act in: a workshop, so that it has a facilitator
+OTHER_ROOM = "fachkraefte"  # the room of the other facilitator
+
+OK = "ok"
+CLOSED = "connection closed"  # the server ended the connection; nothing can be sent
+HANDSHAKE = "handshake refused"  # no connection is accepted (tests: the raw-socket case)
+FORBIDDEN = "auth.forbidden"
+
+Payload = dict[str, Any]
+Sample = Payload | Callable[["Arrange"], Awaitable[Payload]]
+After = Callable[["Arrange", "Client"], Awaitable[None]]
+
+
+class Who(enum.Enum):
+    PARTICIPANT = "participant"
+    FACILITATOR = "facilitator of this room"
+    OTHER_FACILITATOR = "facilitator of another room"
+    MODERATOR = "moderator"
+    PRESENTER = "presenter view"
+    REMOVED = "removed person"
+    NO_SESSION = "no session"
+
+
+class Access(enum.Enum):
+    """Who may send an event, and the `Permission` its handler must declare for that."""
+
+    PARTICIPANT = ("everyone with a personal link", Permission.PARTICIPANT)
+    MANAGER = ("the facilitator of the room, and moderators", Permission.FACILITATOR)
+    MODERATOR = ("moderators only", Permission.MODERATOR)
+    PRESENTER = ("presenter views and moderators (checked in the handler)", Permission.PARTICIPANT)
+
+    def __init__(self, meaning: str, declared: Permission) -> None:
+        self.meaning = meaning
+        self.declared = declared
+
+
+def verdict(access: Access, who: Who) -> str:
+    """What `who` gets for an event of `access`: OK, CLOSED, HANDSHAKE or a refusal code."""
+    if who is Who.REMOVED:
+        return CLOSED
+    if who is Who.NO_SESSION:
+        return HANDSHAKE
+    if who is Who.PRESENTER:
+        return OK if access is Access.PRESENTER else FORBIDDEN
+    if who is Who.MODERATOR or access is Access.PARTICIPANT:
+        return OK
+    if access is Access.MANAGER and who is Who.FACILITATOR:
+        return OK
+    return FORBIDDEN
+
+
+@dataclass(frozen=True)
+class Entry:
+    access: Access
+    payload: Sample
+    verdicts: Mapping[Who, str] = field(default_factory=dict)
+    after: After | None = None
+
+    def expect(self, who: Who) -> str:
+        return self.verdicts.get(who, verdict(self.access, who))
+
+
+# --- sample payloads: each arranges a fresh target as staff (a moderator) ---------------------
+
+
+async def chat_message(a: Arrange) -> Payload:
+    return {"room": ROOM, "body": "Aus der Matrix", "client_id": a.unique()}
+
+
+async def posted_message(a: Arrange) -> Payload:
+    message = await a.message()
+    return {"room": ROOM, "id": message["id"]}
+
+
+async def someone(a: Arrange) -> Payload:
+    person_id = await a.someone_present()
+    return {"person_id": person_id}
+
+
+async def draft_poll(a: Arrange) -> Payload:
+    return a.ref(await a.poll(status="draft"))
+
+
+async def open_poll(a: Arrange) -> Payload:
+    return a.ref(await a.poll(status="open"))
+
+
+async def closed_poll(a: Arrange) -> Payload:
+    return a.ref(await a.poll(status="closed"))
+
+
+async def unrevealed_poll(a: Arrange) -> Payload:
+    return a.ref(await a.poll(status="open", results="on_reveal"))
+
+
+async def vote(a: Arrange) -> Payload:
+    return {**a.ref(await a.poll(status="open")), "options": ["o1"]}
+
+
+async def open_answers(a: Arrange) -> Payload:
+    poll = await a.poll(status="open", kind="open", question="Was noch?", options=[])
+    await a.answer(poll, {"text": "Eine Antwort"})
+    return {**a.ref(poll), "all": True}
+
+
+async def held_question(a: Arrange) -> Payload:
+    return a.ref(await a.question(approved=False))
+
+
+async def edited_question(a: Arrange) -> Payload:
+    return {**a.ref(await a.question(approved=False)), "body": "Geänderte Frage"}
+
+
+async def approved_question(a: Arrange) -> Payload:
+    return a.ref(await a.question(approved=True))
+
+
+async def join_again(a: Arrange, client: Client) -> None:
+    await client.ok("room:join", {"room": ROOM})
+
+
+# --- the table ------------------------------------------------------------------------------
+
+EXPECTED: dict[str, Entry] = {
+    # rooms
+    "room:join": Entry(Access.PARTICIPANT, {"room": ROOM}),
+    "room:leave": Entry(Access.PARTICIPANT, {"room": ROOM}, after=join_again),
+    "room:sync": Entry(Access.PARTICIPANT, {"room": ROOM, "after": 0}),
+    # chat and reactions
+    "chat:send": Entry(Access.PARTICIPANT, chat_message),
+    "chat:delete": Entry(Access.MANAGER, posted_message),
+    "reaction:send": Entry(Access.PARTICIPANT, {"room": ROOM, "emoji": "👏"}),
+    # the programme, announcements, moderation
+    "agenda:set": Entry(Access.MODERATOR, {"step": 1}),
+    "announce:post": Entry(Access.MODERATOR, {"text": "Aus der Matrix"}),
+    "announce:clear": Entry(Access.MODERATOR, {}),
+    "person:mute": Entry(Access.MODERATOR, someone),
+    "person:remove": Entry(Access.MODERATOR, someone),
+    "presence:list": Entry(Access.MANAGER, {"room": ROOM}),
+    # polls
+    "poll:create": Entry(
+        Access.MANAGER,
+        {"room": ROOM, "kind": "single", "question": "Matrix?", "options": ["Ja", "Nein"]},
+    ),
+    "poll:open": Entry(Access.MANAGER, draft_poll),
+    "poll:reopen": Entry(Access.MANAGER, closed_poll),
+    "poll:close": Entry(Access.MANAGER, open_poll),
+    "poll:delete": Entry(Access.MANAGER, open_poll),
+    "poll:reveal": Entry(Access.MANAGER, unrevealed_poll),
+    "poll:answers:show": Entry(Access.MANAGER, open_answers),
+    "poll:vote": Entry(Access.PARTICIPANT, vote),
+    "poll:results": Entry(Access.PARTICIPANT, open_poll),
+    "presenter:join": Entry(Access.PRESENTER, {"room": ROOM}),
+    # questions
+    "question:ask": Entry(Access.PARTICIPANT, {"room": ROOM, "body": "Eine Frage der Matrix"}),
+    "question:approve": Entry(Access.MANAGER, held_question),
+    "question:reject": Entry(Access.MANAGER, held_question),
+    "question:edit": Entry(Access.MANAGER, edited_question),
+    "question:answered": Entry(Access.MANAGER, approved_question),
+    "question:pin": Entry(Access.MANAGER, approved_question),
+    "question:upvote": Entry(Access.PARTICIPANT, approved_question),
+    "question:unvote": Entry(Access.PARTICIPANT, approved_question),
+}
