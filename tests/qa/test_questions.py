@@ -6,6 +6,7 @@ from typing import Any
 
 from tests.fixtures.asserted import refused
 from tests.fixtures.live_server import LiveServer
+from tests.leaks import barrier, no_moderators_copies, no_questions_of_others
 from tests.polls.helpers import moderator, participant
 
 
@@ -19,6 +20,9 @@ async def test_a_question_is_held_approved_upvoted_pinned_and_answered(
     mod = await moderator(live, connect)
     asker = await participant(live, connect, name="Anna Fragend")
     other = await participant(live, connect)
+    for client in (asker, other):
+        no_moderators_copies(client)
+    no_questions_of_others(other)
     asked = await asker.ok("question:ask", {"room": "plenary", "body": "Wie geht es weitr?"})
     question = asked["question"]
     assert question["status"] == "held"
@@ -27,6 +31,9 @@ async def test_a_question_is_held_approved_upvoted_pinned_and_answered(
 
     held = await mod.wait_for("question:changed", lambda d: d["question"]["id"] == question["id"])
     assert held["question"]["status"] == "held"
+    mine = await asker.wait_for("question:changed", lambda d: d["question"]["id"] == question["id"])
+    assert mine["question"]["status"] == "held"
+    await barrier(asker, other)  # the held question reached the moderators and its asker only
     # held questions: the asker and moderators see them, others do not
     snap = (await other.ok("room:join", {"room": "plenary"}))["qa"]
     assert question["id"] not in _ids(snap["questions"])
@@ -75,6 +82,8 @@ async def test_a_rejected_question_disappears_and_anonymous_ones_name_nobody(
     mod = await moderator(live, connect)
     asker = await participant(live, connect)
     other = await participant(live, connect)
+    no_moderators_copies(other)
+    no_questions_of_others(other)
     asked = await asker.ok(
         "question:ask", {"room": "plenary", "body": "Anonym gefragt", "anonymous": True}
     )
