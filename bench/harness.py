@@ -268,7 +268,8 @@ async def create_people(server: Server, count: int, role: str = "participant") -
     if server.kind != "ours":
         server.tokens = [f"anon-{i}" for i in range(count)]
         return server.tokens
-    from conference.auth.people import hash_token, new_id, utcnow
+    from conference.auth.people import hash_token, new_id
+    from conference.clock import utcnow
     from conference.storage.db import Database
     from conference.storage.tables import join_tokens, people
 

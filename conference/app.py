@@ -135,8 +135,15 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
             await services.state.close()
             await services.db.close()
 
+    pages = Pages(services.i18n)
+    capability_routes = [
+        route
+        for capability in CAPABILITIES.values()
+        if capability.routes is not None
+        for route in capability.routes(services, pages)
+    ]
     starlette = Starlette(
-        routes=page_routes(services, Pages(services.i18n)),
+        routes=page_routes(services, pages, capability_routes),
         middleware=[Middleware(SecurityHeaders)],
         lifespan=lifespan,
     )

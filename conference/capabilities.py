@@ -12,6 +12,7 @@ from conference.qa.handlers import capability as qa
 from conference.reactions.handlers import capability as reactions
 from conference.realtime.capability import Capability
 from conference.rooms.handlers import capability as rooms
+from conference.workshops.handlers import capability as workshops
 
 CAPABILITIES: dict[str, Capability] = {
     "me": rooms,  # room:join / room:leave / room:sync, and who am I
@@ -23,4 +24,5 @@ CAPABILITIES: dict[str, Capability] = {
     "moderation": moderation,  # person:mute / person:remove / presence:list
     "polls": polls,  # poll:create/open/close/reopen/delete/reveal/vote/results, presenter:join
     "qa": qa,  # question:ask/approve/reject/edit/answered/pin/upvote/unvote
+    "workshops": workshops,  # the afternoon: rooms, seats, the phase and its timer, help
 }

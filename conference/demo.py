@@ -33,8 +33,9 @@ async def prepare_demo(settings: Settings, base_url: str) -> str:
             f"  Moderator:       {join_url(base_url, await issue_token(conn, moderator.id))}"
         )
         for workshop in event.workshops:
+            name = workshop.facilitator or f"Moderation {workshop.title}"
             facilitator = await find_or_create(
-                conn, event, f"Moderation {workshop.id}", Role.FACILITATOR, workshop.id, "demo"
+                conn, event, name, Role.FACILITATOR, workshop.id, "demo"
             )
             link = join_url(base_url, await issue_token(conn, facilitator.id))
             lines.append(f"  Facilitator {workshop.id + ':':17}{link}")

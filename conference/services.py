@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 import socketio
 
 from conference.auth.lookup import TokenLookup
+from conference.auth.people import Person
 from conference.auth.sessions import SessionCodec
 from conference.events.model import Event
 from conference.realtime.connection import Connection
@@ -21,6 +23,29 @@ from conference.storage.db import Database
 from conference.web.i18n import I18n
 
 T = TypeVar("T")
+# async (person, room, shared snapshot of the room): raise Refused to keep the person out
+Admit = Callable[[Person, str, dict[str, Any]], Awaitable[None]]
+# async (connection, room): the connection left the room (room:leave, a disconnect, sent out)
+Leave = Callable[[Connection, str], Awaitable[None]]
+# async (person): the room a person belongs in now (their workshop during the phase), or None
+Belongs = Callable[[Person], Awaitable[str | None]]
+
+
+@dataclass
+class RoomHooks:
+    """What capabilities add to entering and leaving rooms (conference/rooms/handlers.py)."""
+
+    admit: list[Admit] = field(default_factory=list)
+    leave: list[Leave] = field(default_factory=list)
+    belongs: list[Belongs] = field(default_factory=list)
+
+    async def room_of(self, person: Person) -> str | None:
+        """Where a person belongs now, if not in the plenary."""
+        for belongs in self.belongs:
+            room = await belongs(person)
+            if room is not None:
+                return room
+        return None
 
 
 class Parts:
@@ -69,3 +94,4 @@ class Services:
     dirty_rooms: set[str] = field(default_factory=set)
     # the latest presence count per room, computed at most once a second (see Realtime)
     presence_counts: dict[str, int] = field(default_factory=dict)
+    room_hooks: RoomHooks = field(default_factory=RoomHooks)

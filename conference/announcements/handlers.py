@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import Field
 
-from conference.auth.people import utcnow
 from conference.auth.roles import Permission
+from conference.clock import utcnow
 from conference.events import state_store
 from conference.realtime import audiences, room_log
 from conference.realtime.capability import Capability

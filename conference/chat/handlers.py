@@ -7,9 +7,10 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import get_person, new_id, utcnow
+from conference.auth.people import get_person, new_id
 from conference.auth.roles import Permission
 from conference.chat import store
+from conference.clock import utcnow
 from conference.realtime import audiences, room_log
 from conference.realtime.capability import Capability
 from conference.realtime.dispatch import Context, Payload, Router

@@ -19,8 +19,13 @@ async def _shared(
     return {
         "current_item": state.get("current_item"),
         "announcement": state.get("announcement"),
-        "phase": state.get("phase", "plenary"),
+        # "workshops" while participants are in their workshop rooms (conference/workshops)
+        "phase": "workshops" if _running(state.get("workshops")) else "plenary",
     }
+
+
+def _running(workshops: Any) -> bool:
+    return isinstance(workshops, dict) and workshops.get("status") in ("open", "returning")
 
 
 capability = Capability("event", Router(), shared=_shared)

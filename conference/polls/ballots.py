@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import Person, utcnow
+from conference.auth.people import Person
+from conference.clock import utcnow
 from conference.polls import service, store
 from conference.polls.rules import Vote
 from conference.realtime.errors import Refused

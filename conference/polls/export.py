@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from starlette.responses import Response
 
-
-def safe_cell(value: Any) -> str:
-    """Cells never start like a spreadsheet formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+from conference.export import spreadsheet
 
 
 def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return Response(
-        "\ufeff" + buffer.getvalue(),  # the byte-order mark makes spreadsheets read UTF-8
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{filename}"'},
-    )
+    return spreadsheet.csv_response(rows, filename, delimiter=",")
 
 
 def answer_text(poll: dict[str, Any], answer: dict[str, Any]) -> str:

@@ -10,11 +10,12 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import utcnow
 from conference.auth.presenter import PRESENTER_ROLE
 from conference.auth.roles import Permission, is_moderator
+from conference.clock import utcnow
 from conference.polls import service, store
 from conference.polls.ballots import BallotBox
+from conference.polls.routes import poll_routes
 from conference.polls.rules import (
     MAX_OPEN_TEXT,
     MAX_OPTIONS,
@@ -192,7 +193,9 @@ async def delete(ctx: Context, payload: PollRef) -> dict[str, Any]:
         services.publisher.send(entry, audiences.room(ctx.event_id, poll["room"]))
         services.publisher.send(entry, audiences.presenters(ctx.event_id))
     services.publisher.send_volatile(
-        "poll:deleted", {"room": poll["room"], "id": poll["id"]}, audiences.moderators(ctx.event_id)
+        "poll:deleted",
+        {"room": poll["room"], "id": poll["id"]},
+        audiences.managers(ctx.event_id, poll["room"]),
     )
     return {"id": poll["id"]}
 
@@ -354,6 +357,8 @@ async def _lifetime(services: Services) -> AsyncIterator[None]:
         services.parts.remove(service.ResultsBroadcasts)
 
 
-capability = Capability("polls", router, shared=_shared, personal=_personal, lifetime=_lifetime)
+capability = Capability(
+    "polls", router, shared=_shared, personal=_personal, lifetime=_lifetime, routes=poll_routes
+)
 
 __all__ = ["capability"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from conference.auth.presenter import presenter_key, valid_key
 from conference.polls import service, store
@@ -14,7 +14,7 @@ from conference.web.identity import moderator_or_refusal
 from conference.web.templating import Pages
 
 
-def poll_routes(services: Services, pages: Pages) -> list[Route]:
+def poll_routes(services: Services, pages: Pages) -> list[BaseRoute]:
     event = services.event
     # the console's poll panel links the presenter view (moderators only see that page)
     pages.env.globals["presenter_path"] = lambda: f"/presenter/{presenter_key(services.settings)}"

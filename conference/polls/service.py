@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import Person, utcnow
+from conference.auth.people import Person
+from conference.clock import utcnow
 from conference.events.model import PreparedPoll
 from conference.polls import store
 from conference.polls.rules import default_settings
@@ -135,7 +136,7 @@ async def broadcast_results(services: Services, poll_id: str, *, final: bool = F
         else:
             public_data = {**data, "moderation": False}
     services.publisher.send_volatile(
-        "poll:results", {**data, "final": final}, audiences.moderators(event_id)
+        "poll:results", {**data, "final": final}, audiences.managers(event_id, poll["room"])
     )
     if public(poll):
         payload = {**public_data, "final": final}
@@ -163,7 +164,9 @@ def publish(services: Services, poll: dict[str, Any], entry: room_log.Entry | No
         services.publisher.send(entry, audiences.room(event_id, poll["room"]))
         services.publisher.send(entry, audiences.presenters(event_id))
     services.publisher.send_volatile(
-        "poll:changed", {"room": poll["room"], "poll": poll}, audiences.moderators(event_id)
+        "poll:changed",
+        {"room": poll["room"], "poll": poll},
+        audiences.managers(event_id, poll["room"]),
     )
 
 

@@ -9,16 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import new_id, utcnow
+from conference.auth.people import new_id
+from conference.clock import iso, utcnow
 from conference.storage.tables import people, poll_answers, poll_votes, polls
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:  # SQLite returns naive datetimes; they were stored as UTC
-        value = value.replace(tzinfo=dt.UTC)
-    return value.isoformat()
 
 
 def as_poll(row: Any) -> dict[str, Any]:
@@ -33,10 +26,10 @@ def as_poll(row: Any) -> dict[str, Any]:
         "settings": row.settings,
         "status": row.status,
         "revealed": bool(row.revealed),
-        "opened_at": _iso(row.opened_at),
-        "closes_at": _iso(row.closes_at),
-        "closed_at": _iso(row.closed_at),
-        "created_at": _iso(row.created_at),
+        "opened_at": iso(row.opened_at),
+        "closes_at": iso(row.closes_at),
+        "closed_at": iso(row.closed_at),
+        "created_at": iso(row.created_at),
     }
 
 
@@ -298,8 +291,8 @@ async def individual_answers(conn: AsyncConnection, poll_id: str) -> list[dict[s
             "name": row.name,
             "organisation": row.organisation,
             "answer": dict(row.answer),
-            "created_at": _iso(row.created_at),
-            "updated_at": _iso(row.updated_at),
+            "created_at": iso(row.created_at),
+            "updated_at": iso(row.updated_at),
         }
         for row in await conn.execute(query)
     ]

@@ -10,9 +10,11 @@ from pydantic import Field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import get_person, utcnow
+from conference.auth.people import get_person
 from conference.auth.roles import Permission
+from conference.clock import utcnow
 from conference.qa import store
+from conference.qa.routes import qa_routes
 from conference.realtime import audiences, room_log
 from conference.realtime.capability import Capability
 from conference.realtime.coalesce import Coalescer
@@ -63,7 +65,9 @@ def _publish(
         if entry.type == "question:pinned" or question["pinned"]:
             services.publisher.send(entry, audiences.presenters(event_id))
     data = {"room": question["room"], "question": question}
-    services.publisher.send_volatile("question:changed", data, audiences.moderators(event_id))
+    services.publisher.send_volatile(
+        "question:changed", data, audiences.managers(event_id, question["room"])
+    )
     services.publisher.send_volatile("question:changed", data, audiences.person(event_id, asker))
 
 
@@ -180,7 +184,7 @@ class VoteCounts(Coalescer):
             event_id = services.event.id
             for audience in (
                 audiences.room(event_id, room),
-                audiences.moderators(event_id),
+                audiences.managers(event_id, room),
                 audiences.presenters(event_id),
             ):
                 services.publisher.send_volatile("question:votes", data, audience)
@@ -265,6 +269,8 @@ async def _lifetime(services: Services) -> AsyncIterator[None]:
         services.parts.remove(VoteCounts)
 
 
-capability = Capability("qa", router, shared=_shared, personal=_personal, lifetime=_lifetime)
+capability = Capability(
+    "qa", router, shared=_shared, personal=_personal, lifetime=_lifetime, routes=qa_routes
+)
 
 __all__ = ["capability"]

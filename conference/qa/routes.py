@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from conference.polls.export import csv_response
 from conference.qa import store
@@ -13,7 +13,7 @@ from conference.web.identity import moderator_or_refusal
 from conference.web.templating import Pages
 
 
-def qa_routes(services: Services, pages: Pages) -> list[Route]:
+def qa_routes(services: Services, pages: Pages) -> list[BaseRoute]:
     async def export(request: Request) -> Response:
         person = await moderator_or_refusal(services, pages, request)
         if isinstance(person, Response):

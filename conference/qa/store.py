@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import new_id, utcnow
+from conference.auth.people import new_id
+from conference.clock import iso, utcnow
 from conference.storage.tables import people, question_votes, questions
 
 VISIBLE = ("approved", "answered")
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.isoformat()
 
 
 def _votes() -> Any:
@@ -51,8 +43,8 @@ def as_question(row: Any) -> dict[str, Any]:
         "author": None
         if row.anonymous
         else {"name": row.author_name, "organisation": row.organisation},
-        "created_at": _iso(row.created_at),
-        "edited_at": _iso(row.edited_at),
+        "created_at": iso(row.created_at),
+        "edited_at": iso(row.edited_at),
     }
 
 

@@ -14,14 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from conference.realtime.dispatch import Router
 
 if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
     from conference.realtime.dispatch import Context
     from conference.services import Services
     from conference.storage.db import LazyReader
+    from conference.web.templating import Pages
 
 Shared = Callable[["Services", AsyncConnection, str, bool], Awaitable[Any]]
 Personal = Callable[["Context", "LazyReader", str, Any], Awaitable[Any]]
 Lifetime = Callable[["Services"], AbstractAsyncContextManager[None]]
 Loop = Callable[["Services"], Coroutine[Any, Any, None]]
+Routes = Callable[["Services", "Pages"], "list[BaseRoute]"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,7 @@ class Capability:
     the database through `reader` only when there is something personal to look up.
     `lifetime(services)` is entered when the app starts and left when it stops: the
     capability's per-process helpers (`services.parts`) and background loops live there.
+    `routes(services, pages)` are its HTTP pages and exports.
     """
 
     name: str
@@ -42,6 +47,7 @@ class Capability:
     shared: Shared | None = None
     personal: Personal | None = None
     lifetime: Lifetime | None = None
+    routes: Routes | None = None
 
 
 @contextlib.asynccontextmanager

@@ -17,3 +17,5 @@ class Connection:
     locale: str
     bucket: TokenBucket
     rooms: set[str] = field(default_factory=set)
+    # the attendance visit of each joined room (conference/rooms/attendance.py)
+    visits: dict[str, str] = field(default_factory=dict)

@@ -20,6 +20,7 @@ MESSAGES: dict[str, str] = {
     "room.unknown": N_("This room does not exist."),
     "room.not_joined": N_("Join the room first."),
     "room.closed": N_("This room is not open yet."),
+    "room.not_yours": N_("This workshop room is not yours: please go to your own workshop."),
     "chat.muted": N_("A moderator has muted you: you cannot post messages."),
     "chat.not_found": N_("This message does not exist."),
     "person.not_found": N_("This person does not exist."),
@@ -39,6 +40,13 @@ MESSAGES: dict[str, str] = {
     "question.not_found": N_("This question does not exist."),
     "question.not_approved": N_("Only approved questions can be pinned or marked as answered."),
     "question.already_upvoted": N_("You have already upvoted this question."),
+    "workshop.full": N_("This workshop is full. Please choose another one."),
+    "workshop.choice_closed": N_("Workshops cannot be chosen now."),
+    "workshop.not_participant": N_("Only participants take seats in workshops."),
+    "workshop.phase_running": N_("The workshop phase is running already."),
+    "workshop.phase_closed": N_("The workshop phase is not running."),
+    "workshop.no_rooms": N_("This event has no workshop rooms."),
+    "workshop.help_not_found": N_("This call for help does not exist."),
     "server.error": N_("Something went wrong on the server. Please try again."),
 }
 

@@ -17,12 +17,13 @@ import socketio
 from conference.realtime.room_log import Entry
 
 log = logging.getLogger(__name__)
+Audience = str | list[str]  # one audience, or several (each recipient gets it once)
 
 
 class Publisher:
     def __init__(self, sio: socketio.AsyncServer) -> None:
         self._sio = sio
-        self._queue: asyncio.Queue[tuple[str, dict[str, Any], str]] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[str, dict[str, Any], Audience]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -35,11 +36,11 @@ class Publisher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
-    def send(self, entry: Entry, to: str) -> None:
+    def send(self, entry: Entry, to: Audience) -> None:
         """Broadcast a logged entry to an audience."""
         self._queue.put_nowait((entry.type, entry.payload(), to))
 
-    def send_volatile(self, type_: str, data: dict[str, Any], to: str) -> None:
+    def send_volatile(self, type_: str, data: dict[str, Any], to: Audience) -> None:
         """Broadcast something that the next broadcast replaces (counts, tallies, reactions)."""
         self._queue.put_nowait((type_, data, to))
 

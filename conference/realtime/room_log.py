@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import utcnow
+from conference.clock import utcnow
 from conference.storage.tables import room_log
 
 EVENT_STREAM = "_event"  # the log of event-wide changes (agenda, announcements, phase)

@@ -135,14 +135,16 @@ class Realtime:
         await self.services.sio.enter_room(sid, audiences.person(event_id, person.id))
         if person.role in ("moderator", "admin"):
             await self.services.sio.enter_room(sid, audiences.moderators(event_id))
+        elif person.role == "facilitator" and person.room:
+            await self.services.sio.enter_room(sid, audiences.facilitators(event_id, person.room))
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         connection = self.services.connections.pop(sid, None)
         if connection is None:
             return
-        for room in connection.rooms:
-            await self.services.state.presence_leave(room, connection.person.id, sid)
-            self.services.dirty_rooms.add(room)
+        for room in list(connection.rooms):
+            for leave in self.services.room_hooks.leave:
+                await leave(connection, room)
 
     def on_broadcast(self, event: str, data: Any, audience: Any) -> None:
         """A mute or a removal, from whichever process, reaches this process's connections of

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from conference.auth.people import Person, create_person, find_by_email, issue_token
 from conference.auth.roles import Role
 from conference.events.model import Event
+from conference.export.spreadsheet import safe_cell, sniff_delimiter
 from conference.realtime.errors import N_
 from conference.registration.service import check_person, check_workshops, clean
 from conference.storage.db import Database
@@ -29,8 +30,6 @@ MAX_ROWS = 5000
 MAX_BYTES = 2 * 1024 * 1024
 TOO_LARGE = N_("The file is too large (at most 2 MB).")
 NO_FILE = N_("Please choose a CSV file to upload.")
-# a cell starting with one of these is a formula to spreadsheet programs (CSV injection)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +63,6 @@ class Parsed:
     delimiter: str = ","
 
 
-def _delimiter(header: str) -> str:
-    """German Excel writes `;`, most other programs `,`: the header line decides."""
-    try:
-        return csv.Sniffer().sniff(header, delimiters=";,").delimiter
-    except csv.Error:
-        return ";" if header.count(";") > header.count(",") else ","
-
-
 def parse(data: bytes, event: Event) -> Parsed:
     """Decode (UTF-8, with or without BOM), find the delimiter, and check every row."""
     if len(data) > MAX_BYTES:
@@ -86,7 +77,7 @@ def parse(data: bytes, event: Event) -> Parsed:
     header_line = text.split("\n", 1)[0]
     if not header_line.strip():
         return Parsed(errors=[RowError(1, N_("The file is empty or has no header row."))])
-    parsed = Parsed(delimiter=_delimiter(header_line))
+    parsed = Parsed(delimiter=sniff_delimiter(header_line))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=parsed.delimiter)
     header = [clean(h).lower() for h in next(reader)]
     unknown = [h for h in header if h not in COLUMNS and h not in IGNORED_COLUMNS]
@@ -251,11 +242,6 @@ async def import_csv(db: Database, event: Event, data: bytes) -> Report:
         if errors:
             raise ImportFailed(errors)  # leaving the block by an exception rolls back
     return Report(imported, parsed.delimiter)
-
-
-def safe_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas in text that came from registrants."""
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def links_csv(

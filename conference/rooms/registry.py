@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.people import utcnow
+from conference.clock import utcnow
 from conference.events.model import Event
 from conference.storage.db import Database
 from conference.storage.tables import rooms as rooms_table
@@ -138,9 +138,10 @@ class Rooms:
         """Write the event file's rooms to SQL and read every room (at start-up)."""
         async with self._db.write() as conn:
             await write_file_rooms(conn, self._event, utcnow())
-            self._replace(await read_workshops(conn, self._event.id))
+            self.set_workshops(await read_workshops(conn, self._event.id))
 
-    def _replace(self, workshops: list[Room]) -> None:
+    def set_workshops(self, workshops: list[Room]) -> None:
+        """The list of workshop rooms as it is now in SQL."""
         self._workshops = {room.id: room for room in workshops}
 
     def workshops(self) -> list[Room]:
@@ -164,7 +165,7 @@ class Rooms:
         if room is not None or len(room_id) > 64:
             return room
         async with self._db.read() as conn:
-            self._replace(await read_workshops(conn, self._event.id))
+            self.set_workshops(await read_workshops(conn, self._event.id))
         return self._workshops.get(room_id)
 
     def observe(self, event: str, data: Any, audience: Any) -> None:
@@ -173,4 +174,4 @@ class Rooms:
             return
         listed = data.get("rooms")
         if isinstance(listed, list):
-            self._replace([Room.from_public(item, i) for i, item in enumerate(listed)])
+            self.set_workshops([Room.from_public(item, i) for i, item in enumerate(listed)])

@@ -6,14 +6,12 @@ import datetime as dt
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from conference.auth.people import hash_token
+from conference.auth.people import Person, hash_token
 from conference.auth.roles import is_moderator
 from conference.auth.sessions import COOKIE_NAME, MAX_AGE_SECONDS, Session
-from conference.polls.routes import poll_routes
-from conference.qa.routes import qa_routes
 from conference.registration.routes import registration_routes
 from conference.services import Services
 from conference.state import backend_name
@@ -21,7 +19,9 @@ from conference.web.identity import current_person, moderator_or_refusal
 from conference.web.templating import STATIC, Pages
 
 
-def page_routes(services: Services, pages: Pages) -> list[Route | Mount]:
+def page_routes(
+    services: Services, pages: Pages, capability_routes: list[BaseRoute]
+) -> list[BaseRoute]:
     event = services.event
 
     def now() -> dt.datetime:
@@ -53,7 +53,7 @@ def page_routes(services: Services, pages: Pages) -> list[Route | Mount]:
             return pages.render(
                 request, "message.html", kind="join_invalid", status_code=404, event=event
             )
-        response = RedirectResponse(landing(person.role, person.room), status_code=303)
+        response = RedirectResponse(await landing(services, person), status_code=303)
         response.set_cookie(
             COOKIE_NAME,
             services.sessions.dumps(Session(person_id=person.id, token_hash=token_hash)),
@@ -91,12 +91,16 @@ def page_routes(services: Services, pages: Pages) -> list[Route | Mount]:
         Route("/moderator", moderator, name="moderator"),
         Route("/leave", leave, name="leave", methods=["GET", "POST"]),
         *registration_routes(services, pages),
-        *poll_routes(services, pages),
-        *qa_routes(services, pages),
+        *capability_routes,
         Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
     ]
 
 
-def landing(role: str, room: str | None) -> str:
-    """Where a join link leads: moderators to the console, everyone else to the plenary."""
-    return "/moderator" if is_moderator(role) else "/plenary"
+async def landing(services: Services, person: Person) -> str:
+    """Where a join link leads: moderators to the console, everyone else to the room they
+    belong in now (a facilitator's workshop, a participant's during the workshop phase), or
+    the plenary."""
+    if is_moderator(person.role):
+        return "/moderator"
+    room = await services.room_hooks.room_of(person)
+    return f"/workshop/{room}" if room else "/plenary"

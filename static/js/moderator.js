@@ -6,6 +6,7 @@ import { connectLive } from "./lib/live.js";
 import { el, format, pageData, say } from "./lib/page.js";
 import { mountPollsModerator } from "./lib/polls-ui.js";
 import { mountQaModerator } from "./lib/qa-ui.js";
+import { mountWorkshopsConsole } from "./lib/workshops-console.js";
 
 const data = pageData("moderator-data");
 const strings = data.strings || {};
@@ -221,4 +222,5 @@ mountPresenceCount(live, document, room, refreshSoon);
 
 mountPollsModerator(live, document);
 mountQaModerator(live, document);
+mountWorkshopsConsole(live, document);
 window.conferenceLive = live; // for debugging in the console and for browser tests

@@ -7,6 +7,7 @@ import { mountPollsParticipant } from "./lib/polls-ui.js";
 import { mountQaParticipant } from "./lib/qa-ui.js";
 import { mountReactions } from "./lib/reactions-ui.js";
 import { mountStream } from "./lib/stream-ui.js";
+import { mountWorkshopsParticipant } from "./lib/workshops-ui.js";
 
 const data = pageData("plenary-data");
 const room = data.room || "plenary";
@@ -19,4 +20,5 @@ mountChat(live, document, { room });
 mountReactions(live, document, room);
 mountPollsParticipant(live, document);
 mountQaParticipant(live, document);
+mountWorkshopsParticipant(live, document);
 window.conferenceLive = live; // for debugging in the console and for browser tests

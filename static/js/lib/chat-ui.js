@@ -68,7 +68,7 @@ export function mountChat(live, doc, { room, moderation = null }) {
     });
     del.addEventListener("click", () => moderation.deleteMessage(message));
     box.append(del);
-    if (person.role !== "moderator" && person.role !== "admin") {
+    if (moderation.mute && person.role !== "moderator" && person.role !== "admin") {
       const mute = el("button", { className: "button-small chat-mute", attrs: { type: "button", "data-person": person.id } });
       labelMute(mute, person);
       mute.addEventListener("click", () => moderation.mute(person, !mutedPeople.get(person.id)));

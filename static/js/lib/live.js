@@ -27,9 +27,10 @@ function liveError(code, message) {
 
 /**
  * Connect to the event and join `room`.
- * @param {{room: string, socketOptions?: object}} options
+ * @param {{room: string, socketOptions?: object, chrome?: boolean}} options  `chrome: false` for
+ *   a second connection of a page (the console's look into a room): no banners of its own
  */
-export function connectLive({ room, socketOptions = {} }) {
+export function connectLive({ room, socketOptions = {}, chrome = true }) {
   const handlers = new Map(); // type -> Set(handler)
   const snapshotHandlers = new Set();
   const statusHandlers = new Set();
@@ -338,6 +339,6 @@ export function connectLive({ room, socketOptions = {} }) {
     for (const resolve of resume) resolve(); // whenReady callers then see `ended`
   }
 
-  mountChrome(live);
+  if (chrome) mountChrome(live);
   return live;
 }
