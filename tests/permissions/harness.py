@@ -8,6 +8,7 @@ a dozen connections rather than a server round trip per case.
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import itertools
 import json
@@ -35,7 +36,7 @@ from tests.permissions.table import (
 )
 
 Connect = Callable[..., Any]
-VOLATILE = frozenset({"presence", "me", "present", "turnout"})
+VOLATILE = frozenset({"presence", "me", "present", "turnout", "now"})
 
 
 class Staff:
@@ -43,6 +44,7 @@ class Staff:
     them runs into the rate limit."""
 
     def __init__(self, clients: list[Client]) -> None:
+        self.first = clients[0]
         self._turns = itertools.cycle(clients)
 
     async def ok(self, event: str, data: Any = None) -> Any:
@@ -57,6 +59,8 @@ class Arrange:
     url: str
     staff: Staff
     connect: Connect
+    workshops: bool  # the phase is open, participants have their seats in ROOM
+    members: list[Client] = field(default_factory=list)  # identities that belong in ROOM
 
     def unique(self) -> str:
         return f"matrix-{uuid.uuid4().hex[:16]}"
@@ -73,9 +77,46 @@ class Arrange:
     async def someone_present(self) -> str:
         """A new participant, connected and in the room (so presence:list shows them)."""
         person_id, token = await self.server.person(name="Zielperson")
+        await self.seat(person_id)
         client: Client = await self.connect(self.url, token)
         await client.ok("room:join", {"room": ROOM})
         return person_id
+
+    async def seat(self, person_id: str) -> None:
+        """A seat in ROOM, where the workshops run (participants enter only their own room)."""
+        if self.workshops:
+            moved = await self.staff.ok("workshops:move", {"people": [person_id], "room": ROOM})
+            assert moved["refused"] == [], moved
+
+    async def phase_status(self) -> str:
+        snapshot = await self.staff.ok("room:join", {"room": ROOM})
+        status: str = snapshot["workshops"]["phase"]["status"]
+        return status
+
+    async def phase_open(self) -> None:
+        """The workshop phase running again, and every member back in the room."""
+        status = await self.phase_status()
+        if status != "open":
+            mark = self.staff.first.mark()
+            if status == "closed":
+                await self.staff.ok("workshops:open", {"minutes": 240})
+            else:  # returning: more time resumes it
+                await self.staff.ok("workshops:extend", {"minutes": 0})
+            await self.staff.first.wait_for(
+                "workshops:phase", lambda d: d["phase"]["status"] == "open", since=mark
+            )
+        for member in self.members:
+            await member.call("room:join", {"room": ROOM})
+
+    async def phase_closed(self) -> None:
+        """The workshop phase closed, and its participants sent out of the room."""
+        await self.staff.ok("workshops:close", {})
+        for _ in range(100):
+            people = (await self.staff.ok("presence:list", {"room": ROOM}))["people"]
+            if all(p["role"] != Role.PARTICIPANT for p in people):
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("participants stayed in the room of a closed workshop phase")
 
     async def poll(
         self,
@@ -181,9 +222,16 @@ class Matrix:
 
 
 async def prepare(
-    server: LiveServer, connect: Connect, *, staff: int, identities: Iterable[Who]
+    server: LiveServer,
+    connect: Connect,
+    *,
+    staff: int,
+    identities: Iterable[Who],
+    workshops: bool = False,
 ) -> Matrix:
-    """Connections for the identities (spread over the server's processes) and for staff."""
+    """Connections for the identities (spread over the server's processes) and for staff;
+    with `workshops`, the workshop phase opens first, so that participants may enter ROOM
+    (only on a server of the matrix's own: the phase is the whole event's)."""
     urls = itertools.cycle(server.urls)
     staff_clients = []
     for _ in range(staff):
@@ -191,13 +239,18 @@ async def prepare(
         client: Client = await connect(server.urls[0], token)
         await client.ok("room:join", {"room": ROOM})
         staff_clients.append(client)
-    arrange = Arrange(server, server.urls[-1], Staff(staff_clients), connect)
+    arrange = Arrange(server, server.urls[-1], Staff(staff_clients), connect, workshops)
+    if workshops:
+        await arrange.phase_open()
     clients = {}
     for who in identities:
         # the removed person on the last process, staff (who removes them) on the first
         url = server.urls[-1] if who is Who.REMOVED else next(urls)
         if who is not Who.NO_SESSION:
             clients[who] = await _identity(server, connect, arrange, who, url)
+    arrange.members = [
+        client for who, client in clients.items() if who not in (Who.PRESENTER, Who.REMOVED)
+    ]
     return Matrix(arrange, clients)
 
 
@@ -215,6 +268,8 @@ async def _identity(
         Who.MODERATOR: (Role.MODERATOR, None),
     }.get(who, (Role.PARTICIPANT, None))
     person_id, token = await server.person(role, name=who.value.title(), room=room)
+    if who is Who.PARTICIPANT:
+        await arrange.seat(person_id)
     client = await connect(url, token)
     if who is Who.REMOVED:
         # in no room: its connection is found by person, on whichever process it is
@@ -226,7 +281,7 @@ async def _identity(
         assert refused.value.code == "auth.required", refused.value.data
         saw_code("auth.required")
         return client
-    # a workshop room admits participants only while the workshops are open
+    # where the workshops are closed (or ROOM is not theirs) some stay outside
     await client.call("room:join", {"room": ROOM})
     return client
 

@@ -13,8 +13,8 @@ sample function that arranges it (a fresh one for every case) and returns the pa
     "poll:close": Entry(Access.MANAGER, open_poll),
 
 `verdicts` overrides single identities where the event's own rules differ from its access
-level, e.g. `verdicts={Who.PARTICIPANT: "room.closed"}`; `after` runs after each allowed case
-(e.g. to join the room again after `room:leave`).
+level, e.g. `{Who.OTHER_FACILITATOR: "room.not_yours"}`; `after` runs after each allowed case
+(e.g. to join the room again after `room:leave`, or to open the phase again).
 """
 
 from __future__ import annotations
@@ -30,13 +30,15 @@ if TYPE_CHECKING:
     from tests.fixtures.live_server import Client
     from tests.permissions.harness import Arrange
 
-ROOM = "vernetzung"  # the room the cases act in: a workshop, so that it has a facilitator
+ROOM = "vernetzung"  # the room the cases act in: a workshop, so that it has a facilitator;
+# the workshop phase is open and the participants have their seats there (harness.prepare)
 OTHER_ROOM = "fachkraefte"  # the room of the other facilitator
 
 OK = "ok"
 CLOSED = "connection closed"  # the server ended the connection; nothing can be sent
 HANDSHAKE = "handshake refused"  # no connection is accepted (tests: the raw-socket case)
 FORBIDDEN = "auth.forbidden"
+NOT_PARTICIPANT = "workshop.not_participant"
 
 Payload = dict[str, Any]
 Sample = Payload | Callable[["Arrange"], Awaitable[Payload]]
@@ -57,6 +59,7 @@ class Access(enum.Enum):
     """Who may send an event, and the `Permission` its handler must declare for that."""
 
     PARTICIPANT = ("everyone with a personal link", Permission.PARTICIPANT)
+    IN_ROOM = ("everyone who joined the room", Permission.PARTICIPANT)
     MANAGER = ("the facilitator of the room, and moderators", Permission.FACILITATOR)
     MODERATOR = ("moderators only", Permission.MODERATOR)
     PRESENTER = ("presenter views and moderators (checked in the handler)", Permission.PARTICIPANT)
@@ -76,6 +79,8 @@ def verdict(access: Access, who: Who) -> str:
         return OK if access is Access.PRESENTER else FORBIDDEN
     if who is Who.MODERATOR or access is Access.PARTICIPANT:
         return OK
+    if access is Access.IN_ROOM:  # the other room's facilitator cannot enter this one
+        return OK if who is not Who.OTHER_FACILITATOR else "room.not_joined"
     if access is Access.MANAGER and who is Who.FACILITATOR:
         return OK
     return FORBIDDEN
@@ -148,20 +153,51 @@ async def approved_question(a: Arrange) -> Payload:
 
 
 async def join_again(a: Arrange, client: Client) -> None:
-    await client.ok("room:join", {"room": ROOM})
+    await client.call("room:join", {"room": ROOM})  # those it admits (room:join's verdicts)
+
+
+async def restore(a: Arrange, client: Client) -> None:
+    await a.phase_open()
+
+
+async def closed_phase(a: Arrange) -> Payload:
+    await a.phase_closed()
+    return {"minutes": 240}
+
+
+async def running_phase(a: Arrange) -> Payload:
+    await a.phase_open()
+    return {}
+
+
+async def choosing(a: Arrange) -> Payload:
+    await a.staff.ok("workshops:mode", {"mode": "choose"})
+    return {"room": ROOM}
+
+
+async def someone_seatless(a: Arrange) -> Payload:
+    person_id, _ = await a.server.person(name="Ohne Platz")
+    return {"people": [person_id], "room": ROOM}
+
+
+async def help_request(a: Arrange) -> Payload:
+    asked = await a.staff.ok("workshop:help", {"room": ROOM, "message": "Bitte kommen"})
+    return {"id": asked["request"]["id"]}
 
 
 # --- the table ------------------------------------------------------------------------------
 
 EXPECTED: dict[str, Entry] = {
     # rooms
-    "room:join": Entry(Access.PARTICIPANT, {"room": ROOM}),
+    "room:join": Entry(
+        Access.PARTICIPANT, {"room": ROOM}, {Who.OTHER_FACILITATOR: "room.not_yours"}
+    ),
     "room:leave": Entry(Access.PARTICIPANT, {"room": ROOM}, after=join_again),
-    "room:sync": Entry(Access.PARTICIPANT, {"room": ROOM, "after": 0}),
+    "room:sync": Entry(Access.IN_ROOM, {"room": ROOM, "after": 0}),
     # chat and reactions
-    "chat:send": Entry(Access.PARTICIPANT, chat_message),
+    "chat:send": Entry(Access.IN_ROOM, chat_message),
     "chat:delete": Entry(Access.MANAGER, posted_message),
-    "reaction:send": Entry(Access.PARTICIPANT, {"room": ROOM, "emoji": "👏"}),
+    "reaction:send": Entry(Access.IN_ROOM, {"room": ROOM, "emoji": "👏"}),
     # the programme, announcements, moderation
     "agenda:set": Entry(Access.MODERATOR, {"step": 1}),
     "announce:post": Entry(Access.MODERATOR, {"text": "Aus der Matrix"}),
@@ -180,16 +216,34 @@ EXPECTED: dict[str, Entry] = {
     "poll:delete": Entry(Access.MANAGER, open_poll),
     "poll:reveal": Entry(Access.MANAGER, unrevealed_poll),
     "poll:answers:show": Entry(Access.MANAGER, open_answers),
-    "poll:vote": Entry(Access.PARTICIPANT, vote),
-    "poll:results": Entry(Access.PARTICIPANT, open_poll),
+    "poll:vote": Entry(Access.IN_ROOM, vote),
+    "poll:results": Entry(Access.IN_ROOM, open_poll),
     "presenter:join": Entry(Access.PRESENTER, {"room": ROOM}),
     # questions
-    "question:ask": Entry(Access.PARTICIPANT, {"room": ROOM, "body": "Eine Frage der Matrix"}),
+    "question:ask": Entry(Access.IN_ROOM, {"room": ROOM, "body": "Eine Frage der Matrix"}),
     "question:approve": Entry(Access.MANAGER, held_question),
     "question:reject": Entry(Access.MANAGER, held_question),
     "question:edit": Entry(Access.MANAGER, edited_question),
     "question:answered": Entry(Access.MANAGER, approved_question),
     "question:pin": Entry(Access.MANAGER, approved_question),
-    "question:upvote": Entry(Access.PARTICIPANT, approved_question),
-    "question:unvote": Entry(Access.PARTICIPANT, approved_question),
+    "question:upvote": Entry(Access.IN_ROOM, approved_question),
+    "question:unvote": Entry(Access.IN_ROOM, approved_question),
+    # workshops: the moderator runs the afternoon, people in the rooms
+    "workshops:open": Entry(Access.MODERATOR, closed_phase, after=restore),
+    "workshops:extend": Entry(Access.MODERATOR, {"minutes": 5}),
+    "workshops:return": Entry(Access.MODERATOR, {"seconds": 600}, after=restore),
+    "workshops:close": Entry(Access.MODERATOR, running_phase, after=restore),
+    "workshops:mode": Entry(Access.MODERATOR, {"mode": "assigned"}),
+    "workshops:assign": Entry(Access.MODERATOR, {}),
+    "workshops:move": Entry(Access.MODERATOR, someone_seatless),
+    "workshops:room": Entry(Access.MODERATOR, {"title": "Matrixraum", "capacity": 10}),
+    "workshops:help_answer": Entry(Access.MODERATOR, help_request),
+    "workshops:overview": Entry(Access.MODERATOR, {}),
+    "workshops:people": Entry(Access.MODERATOR, {}),
+    "workshop:choose": Entry(
+        Access.PARTICIPANT,
+        choosing,
+        {who: NOT_PARTICIPANT for who in (Who.FACILITATOR, Who.OTHER_FACILITATOR, Who.MODERATOR)},
+    ),
+    "workshop:help": Entry(Access.IN_ROOM, {"room": ROOM, "message": "Hilfe!"}),
 }
