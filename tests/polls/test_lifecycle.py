@@ -21,6 +21,7 @@ async def test_a_poll_goes_from_draft_to_open_to_closed_with_a_final_result(
     created = await mod.ok("poll:create", {"room": "plenary", **CHOICE})
     poll = created["poll"]
     assert poll["status"] == "draft"
+    await mod.refused("poll:reopen", ref(poll), "poll.not_closed")  # only a closed poll
     assert [o["label"] for o in poll["options"]] == ["Rot", "Grün", "Blau"]
     # a draft is invisible to participants
     ack = await voter.call("poll:vote", {**ref(poll), "options": ["o1"]})
