@@ -1,8 +1,9 @@
 """`python -m bench [scenario …] [--quick | --n N]`: start the servers, run, print, save JSON.
 
-Scenarios: joinstorm, fanout, reactions, votes, memory, redis (default: all). Every scenario
-runs against our server and the bare python-socketio baseline in the same invocation; fan-out
-also against a bare ASGI websocket broadcast (the ceiling).
+Scenarios: joinstorm, fanout, reactions, votes, memory, redis, workshops (default: all). Every
+scenario runs against our server and the bare python-socketio baseline in the same invocation;
+fan-out also against a bare ASGI websocket broadcast (the ceiling); the workshop switch against
+the plenary join storm of the same N.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench import harness, report, scenarios
+from bench import harness, report, scenarios, workshops
 from bench.polls import vote_setup
 from bench.scenarios import Crowd
 
-ALL = ["joinstorm", "fanout", "reactions", "votes", "memory", "redis"]
+ALL = ["joinstorm", "fanout", "reactions", "votes", "memory", "redis", "workshops"]
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -47,6 +48,7 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
             "settle": 0.3,
             "prestart": True,
             "memory_kinds": ["ours", "ours_deflate"],
+            "workshop_cells": [[n, 5]],
         }
     return {
         "join_sizes": [200, 1000, 2000],
@@ -64,6 +66,7 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
         "settle": 1.0,
         "prestart": False,
         "memory_kinds": ["ours", "ours_arriving", "ours_deflate", "baseline"],
+        "workshop_cells": [[200, 5], [200, 50], [2000, 5], [2000, 50]],
     }
 
 
@@ -251,6 +254,19 @@ async def run_redis(servers: Servers, p: dict[str, Any], out: dict[str, Any]) ->
         server.stop()
 
 
+async def run_workshops(p: dict[str, Any], out: dict[str, Any]) -> None:
+    """Each cell on a fresh server: the phase and the seats are event-wide."""
+    rows = []
+    for n, room_count in p["workshop_cells"]:
+        server = await asyncio.to_thread(harness.start_ours)
+        try:
+            rows.append(await workshops.switch(server, n, room_count))
+        finally:
+            server.stop()
+        report.progress(f"workshop switch N={n} rooms={room_count} done")
+    out["workshops"] = rows
+
+
 async def main_async(selected: list[str], p: dict[str, Any]) -> dict[str, Any]:
     harness.pin_generator()
     scenarios.SETTLE = p["settle"]
@@ -269,6 +285,8 @@ async def main_async(selected: list[str], p: dict[str, Any]) -> dict[str, Any]:
             await run_memory(servers, p, out)
         if "redis" in selected:
             await run_redis(servers, p, out)
+        if "workshops" in selected:
+            await run_workshops(p, out)
     finally:
         servers.stop_all()
     return out

@@ -302,6 +302,45 @@ def table(document: dict[str, Any]) -> str:
             f"deliveries per CPU-second of the busier process {r.get('deliveries_per_cpu_s')}, "
             f"relative to one process {_ratio(r.get('deliveries_per_cpu_s'), one)}",
         ]
+    if "workshops" in results:
+        rows = [
+            [
+                r["n"],
+                r["rooms"],
+                r["plenary_join_storm"]["all_joined_s"],
+                r["into_rooms"]["all_moved_s"],
+                r["into_rooms"]["p50_ms"],
+                r["into_rooms"]["p99_ms"],
+                r["into_rooms"]["failures"],
+                r["back_to_plenary"]["all_moved_s"],
+                r["back_to_plenary"]["p99_ms"],
+                r["back_to_plenary"]["failures"],
+                f"{r['ratio_into']}×",
+                f"{r['ratio_back']}×",
+            ]
+            for r in results["workshops"]
+        ]
+        out += [
+            "\n7 the workshop switch (N people from the plenary into R rooms at once, and back;"
+            " ratios against the plenary join storm of the same N on the same server)",
+            _rows(
+                [
+                    "N",
+                    "rooms",
+                    "storm s",
+                    "into s",
+                    "p50 ms",
+                    "p99 ms",
+                    "fail",
+                    "back s",
+                    "p99 ms",
+                    "fail",
+                    "into/storm",
+                    "back/storm",
+                ],
+                rows,
+            ),
+        ]
     t = document.get("targets", {})
     if t:
         out.append("\ntargets of the issue")
@@ -319,6 +358,15 @@ def targets(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     def put(name: str, figure: Any, met: bool | None) -> None:
         t[name] = {"figure": figure, "met": met}
 
+    for row in results.get("workshops", []):
+        if row["n"] >= 2000:
+            worst = max(row["ratio_into"] or 1e9, row["ratio_back"] or 1e9)
+            failures = row["into_rooms"]["failures"] + row["back_to_plenary"]["failures"]
+            put(
+                f"switch of {row['n']} into {row['rooms']} rooms ≤ their join storm",
+                f"into {row['ratio_into']}×, back {row['ratio_back']}×, {failures} failed",
+                worst <= 1.0 and failures == 0,
+            )
     f = results.get("fanout", {})
     ours = f.get("ours", {}).get("deliveries_per_cpu_s")
     base = f.get("baseline", {}).get("deliveries_per_cpu_s")

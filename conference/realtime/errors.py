@@ -47,6 +47,11 @@ MESSAGES: dict[str, str] = {
     "workshop.phase_closed": N_("The workshop phase is not running."),
     "workshop.no_rooms": N_("This event has no workshop rooms."),
     "workshop.help_not_found": N_("This call for help does not exist."),
+    "notes.not_open": N_("Open the notes of this room first."),
+    "notes.read_only": N_("Only the facilitator writes in these notes right now."),
+    "notes.bad_update": N_("This change to the notes could not be read; it was not applied."),
+    "notes.too_large": N_("The notes are too long: this change was not saved."),
+    "notes.version_not_found": N_("This version of the notes does not exist."),
     "server.error": N_("Something went wrong on the server. Please try again."),
 }
 

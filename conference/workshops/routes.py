@@ -64,6 +64,7 @@ def workshop_routes(services: Services, pages: Pages) -> list[BaseRoute]:
         return pages.render(
             request,
             "workshop.html",
+            style_nonce=True,
             event=event,
             person=person,
             room=room,

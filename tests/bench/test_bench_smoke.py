@@ -44,5 +44,10 @@ def test_smoke_run_completes_without_loss(tmp_path: Path) -> None:
     assert votes["available"], votes
     assert votes["exact"], votes
     assert results["redis"]["votes"]["exact"], results["redis"]["votes"]
+    for row in results["workshops"]:
+        assert row["seat_notices"] == row["n"], row
+        for move in ("into_rooms", "back_to_plenary"):
+            assert row[move]["failures"] == 0, row
+            assert row[move]["moved"] == row["n"], row
     assert "table" not in document
     assert "plenary fan-out" in run.stdout

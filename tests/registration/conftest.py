@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.fixtures.live_server import EVENT_FILE, LiveServer, start_servers, stop_servers
+from tests.fixtures.live_server import (
+    EVENT_FILE,
+    LiveServer,
+    start_servers,
+    stop_servers,
+)
 from tests.fixtures.redis_server import free_port
 
 LINK = re.compile(r"http://[^\s\"<]+/join/[A-Za-z0-9_-]+")
@@ -104,15 +107,6 @@ def smtp_server(
     )
     yield server
     stop_servers(server)
-
-
-@contextlib.asynccontextmanager
-async def logged_in(server: LiveServer, token: str) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client holding the session cookie of a join link."""
-    async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
-        response = await client.get(f"/join/{token}")
-        assert response.status_code == 303, response.text
-        yield client
 
 
 def form(**overrides: str) -> dict[str, str]:

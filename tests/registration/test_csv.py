@@ -16,8 +16,7 @@ import pytest
 from conference.auth.people import list_people
 from conference.auth.roles import Role
 from conference.storage.db import Database
-from tests.fixtures.live_server import EVENT_FILE, ROOT, LiveServer
-from tests.registration.conftest import logged_in
+from tests.fixtures.live_server import EVENT_FILE, ROOT, LiveServer, logged_in
 from tests.registration.helpers import count_people, people_with
 
 GOOD = (

@@ -1,0 +1,131 @@
+"""The switch into the workshops and back: N people in the plenary are sent into R rooms at
+once, as browsers do it (each opens a new connection on its room page and joins its room), and
+back to the plenary when the phase closes. The plenary join storm of the same N, measured on
+the same server just before, is the baseline: the target is a switch no slower than it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from typing import Any
+
+from bench.client import Client, ack_ok, open_client
+from bench.harness import Server, create_people
+from bench.scenarios import CONNECT_TIMEOUT, ROOM, Crowd, Meter, ms_stats
+
+SEAT_FRAME = b'42["workshops:seat"'
+MODERATOR_PACE = 0.25  # seconds between a moderator's calls (5 per second are allowed)
+
+
+async def _call(client: Client, event: str, payload: dict[str, Any]) -> Any:
+    future = client.emit(event, payload)
+    assert future is not None
+    ok, data = ack_ok(await asyncio.wait_for(future, CONNECT_TIMEOUT))
+    if not ok:
+        raise RuntimeError(f"{event} refused: {data}")
+    return data
+
+
+async def _move(crowd: Crowd, rooms: dict[int, str], target: Any) -> dict[str, Any]:
+    """Every client opens a new connection and joins its room (target(index) -> room id), then
+    closes the old one; returns the figures of the move."""
+    meter = Meter(crowd.server)
+    start = time.perf_counter()
+    times: list[float] = []
+    failures: list[str] = []
+
+    async def one(client: Client) -> Client | None:
+        began = time.perf_counter()
+        url = crowd.server.urls[client.index % len(crowd.server.urls)]
+        try:
+            fresh = await open_client(url, client.index, client.token, None, CONNECT_TIMEOUT)
+            await _call(fresh, "room:join", {"room": target(client.index)})
+        except Exception as exc:
+            failures.append(f"{type(exc).__name__}: {exc}"[:200])
+            return None
+        times.append(time.perf_counter() - began)
+        client.close()
+        return fresh
+
+    moved = await asyncio.gather(*(one(c) for c in crowd.clients))
+    total = time.perf_counter() - start
+    crowd.clients = [c for c in moved if c is not None]
+    return {
+        "moved": len(times),
+        "all_moved_s": round(total, 3),
+        **ms_stats(times),
+        "failures": len(failures),
+        "failure_examples": failures[:3],
+        **meter.read(),
+    }
+
+
+async def switch(server: Server, n: int, room_count: int) -> dict[str, Any]:
+    """One cell: N people, `room_count` rooms. Needs a fresh server (the phase is event-wide)."""
+    await create_people(server, n)
+    seats: dict[int, str] = {}
+    everyone_seated = asyncio.Event()
+
+    def on_event(client: Client, data: bytes, now: float) -> None:
+        if data.startswith(SEAT_FRAME):
+            notice = json.loads(data[2:])[1]
+            if notice.get("seat"):
+                seats[client.index] = notice["seat"]["room"]
+                if len(seats) >= len(crowd.clients):
+                    everyone_seated.set()
+
+    crowd = Crowd(server)
+    crowd.sink = on_event
+    meter = Meter(server)
+    start = time.perf_counter()
+    join_times, join_failures = await crowd.grow(n)
+    storm = {
+        "joined": len(join_times),
+        "all_joined_s": round(time.perf_counter() - start, 3),
+        **ms_stats(join_times),
+        "failures": len(join_failures),
+        **meter.read(),
+    }
+
+    tokens = await create_people(server, n + 1, role="moderator")
+    moderator = await open_client(server.urls[0], -1, tokens[-1], None, CONNECT_TIMEOUT)
+    try:
+        await _call(moderator, "room:join", {"room": ROOM})
+        overview = await _call(moderator, "workshops:overview", {})
+        capacity = n // room_count + 1
+        for room in overview["rooms"]:
+            await _call(
+                moderator,
+                "workshops:room",
+                {"id": room["id"], "title": room["title"], "capacity": capacity},
+            )
+        for number in range(len(overview["rooms"]), room_count):
+            await _call(
+                moderator, "workshops:room", {"title": f"Raum {number + 1}", "capacity": capacity}
+            )
+            await asyncio.sleep(MODERATOR_PACE)  # within a moderator's rate limit
+        placed = await _call(moderator, "workshops:assign", {})
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(everyone_seated.wait(), CONNECT_TIMEOUT)
+        await _call(moderator, "workshops:open", {"minutes": 60})
+        into = await _move(crowd, seats, lambda index: seats.get(index, "?"))
+        await _call(moderator, "workshops:close", {})
+        back = await _move(crowd, seats, lambda index: ROOM)
+    finally:
+        moderator.close()
+        await crowd.close()
+    result = {
+        "n": n,
+        "rooms": room_count,
+        "seated": placed["seated"],
+        "seat_notices": len(seats),
+        "plenary_join_storm": storm,
+        "into_rooms": into,
+        "back_to_plenary": back,
+    }
+    base = storm["all_joined_s"]
+    result["ratio_into"] = round(into["all_moved_s"] / base, 2) if base else None
+    result["ratio_back"] = round(back["all_moved_s"] / base, 2) if base else None
+    return result
