@@ -149,10 +149,20 @@ class Arrange:
 
     async def readback(self) -> Any:
         """What a moderator sees of the room and the event (the snapshot as those who manage
-        the room get it, and who is present with their mute), without what moves on its own."""
+        the room get it, who is present with their mute, the notes and their versions),
+        without what moves on its own."""
         snapshot = await self.staff.ok("room:join", {"room": ROOM})
         people = (await self.staff.ok("presence:list", {"room": ROOM}))["people"]
-        return _stable({"snapshot": snapshot, "people": sorted(people, key=lambda p: p["id"])})
+        notes = await self.staff.ok("notes:open", {"room": ROOM})
+        versions = await self.staff.ok("notes:versions", {"room": ROOM})
+        return _stable(
+            {
+                "snapshot": snapshot,
+                "people": sorted(people, key=lambda p: p["id"]),
+                "notes": {key: notes[key] for key in ("seq", "mode", "state_vector")},
+                "versions": versions,
+            }
+        )
 
 
 def _stable(value: Any) -> Any:
@@ -198,7 +208,10 @@ class Matrix:
                     f"{event}: refused to {names}, yet the state changed:\n{_diff(before, after)}"
                 )
         for who in [who for who, expected in cases.items() if expected == OK]:
-            if await self._attempt(event, who, await self.payload(entry), OK) and entry.after:
+            payload = await self.payload(entry)
+            if entry.before:
+                await entry.before(self.arrange, self.clients[who])
+            if await self._attempt(event, who, payload, OK) and entry.after:
                 await entry.after(self.arrange, self.clients[who])
 
     async def payload(self, entry: Entry) -> Payload:

@@ -13,18 +13,23 @@ sample function that arranges it (a fresh one for every case) and returns the pa
     "poll:close": Entry(Access.MANAGER, open_poll),
 
 `verdicts` overrides single identities where the event's own rules differ from its access
-level, e.g. `{Who.OTHER_FACILITATOR: "room.not_yours"}`; `after` runs after each allowed case
-(e.g. to join the room again after `room:leave`, or to open the phase again).
+level, e.g. `{Who.OTHER_FACILITATOR: "room.not_yours"}`; `before` runs on the sender's
+connection before each allowed case (open the notes before sending an update), `after` after it
+(join the room again after `room:leave`, open the phase again).
 """
 
 from __future__ import annotations
 
+import base64
 import enum
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import pycrdt
+
 from conference.auth.roles import Permission
+from conference.notes.docs import TEXT as NOTES_TEXT
 
 if TYPE_CHECKING:
     from tests.fixtures.live_server import Client
@@ -91,6 +96,7 @@ class Entry:
     access: Access
     payload: Sample
     verdicts: Mapping[Who, str] = field(default_factory=dict)
+    before: After | None = None
     after: After | None = None
 
     def expect(self, who: Who) -> str:
@@ -154,6 +160,21 @@ async def approved_question(a: Arrange) -> Payload:
 
 async def join_again(a: Arrange, client: Client) -> None:
     await client.call("room:join", {"room": ROOM})  # those it admits (room:join's verdicts)
+
+
+async def notes_opened(a: Arrange, client: Client) -> None:
+    await client.ok("notes:open", {"room": ROOM})
+
+
+async def notes_edit(a: Arrange) -> Payload:
+    doc = pycrdt.Doc()
+    doc.get(NOTES_TEXT, type=pycrdt.Text).insert(0, "Aus der Matrix. ")
+    return {"room": ROOM, "update": base64.b64encode(doc.get_update()).decode()}
+
+
+async def notes_version(a: Arrange) -> Payload:
+    saved = await a.staff.ok("notes:save", {"room": ROOM, "name": a.unique()})
+    return {"room": ROOM, "id": saved["version"]["id"]}
 
 
 async def restore(a: Arrange, client: Client) -> None:
@@ -246,4 +267,13 @@ EXPECTED: dict[str, Entry] = {
         {who: NOT_PARTICIPANT for who in (Who.FACILITATOR, Who.OTHER_FACILITATOR, Who.MODERATOR)},
     ),
     "workshop:help": Entry(Access.IN_ROOM, {"room": ROOM, "message": "Hilfe!"}),
+    # shared notes of a workshop room
+    "notes:open": Entry(Access.IN_ROOM, {"room": ROOM}),
+    "notes:update": Entry(Access.IN_ROOM, notes_edit, before=notes_opened),
+    "notes:awareness": Entry(Access.IN_ROOM, {"room": ROOM, "update": "AAAA"}, before=notes_opened),
+    "notes:mode": Entry(Access.MANAGER, {"room": ROOM, "mode": "everyone"}),
+    "notes:versions": Entry(Access.IN_ROOM, {"room": ROOM}),
+    "notes:version": Entry(Access.IN_ROOM, notes_version),
+    "notes:save": Entry(Access.MANAGER, {"room": ROOM, "name": "Matrixstand"}),
+    "notes:restore": Entry(Access.MANAGER, notes_version),
 }
