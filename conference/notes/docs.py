@@ -3,11 +3,12 @@ processes.
 
 Every process that holds a document applies every update of it: its own after they are
 committed, the other processes' from the fan-out (the `notes:update` broadcast carries the
-update with its number). Updates commute and applying one twice changes nothing, so two
-processes never fork a document; a missing number (a broadcast lost while Redis was away)
-makes the process read what it lacks from SQL. Before a document is served to a client, saved
-as a version or compacted, it is brought up to date from SQL, so what it serves is at least
-everything acknowledged. Updates are written in batches (conference/notes/writer.py).
+update with its number, `notes_seq`: not `seq`, which names the room log's numbers). Updates
+commute and applying one twice changes nothing, so two processes never fork a document; a
+missing number (a broadcast lost while Redis was away) makes the process read what it lacks
+from SQL. Before a document is served to a client, saved as a version or compacted, it is
+brought up to date from SQL, so what it serves is at least everything acknowledged. Updates are
+written in batches (conference/notes/writer.py).
 
 Compaction (every COMPACT_EVERY updates) encodes the whole document as a snapshot in the same
 transaction that locks the document's row, and drops the updates the snapshot holds; loading
@@ -167,7 +168,7 @@ class NotesDocs:
         if live is not None and event == MODE_BROADCAST:
             live.mode = str(data.get("mode"))
             return
-        seq, update = data.get("seq"), data.get("update")
+        seq, update = data.get("notes_seq"), data.get("update")
         if live is None or not isinstance(seq, int) or not isinstance(update, str):
             return
         try:

@@ -133,7 +133,7 @@ async def open_notes(ctx: Context, payload: NotesOpen) -> dict[str, Any]:
         "room": payload.room,
         "update": _encode(missing),
         "state_vector": _encode(live.doc.get_state()),
-        "seq": live.applied,
+        "notes_seq": live.applied,
         "mode": live.mode,
         "can_write": _may_write(ctx, payload.room, live.mode),
         "limits": {"update_bytes": MAX_UPDATE_BYTES, "doc_bytes": MAX_DOC_BYTES},
@@ -154,7 +154,8 @@ async def update(ctx: Context, payload: NotesUpdate) -> dict[str, Any]:
     """Acknowledged once the update is durable; then it reaches every writer."""
     _notes_room(ctx, payload.room)
     _writer(ctx, payload.room)
-    return {"seq": await apply_update(ctx.services, ctx, payload.room, _decode(payload.update))}
+    seq = await apply_update(ctx.services, ctx, payload.room, _decode(payload.update))
+    return {"notes_seq": seq}
 
 
 async def apply_update(
@@ -179,7 +180,7 @@ async def apply_update(
     skip = ctx.connection.sid if ctx is not None and not by_server else None
     services.publisher.send_volatile(
         BROADCAST,
-        {"room": room, "seq": seq, "update": _encode(data)},
+        {"room": room, "notes_seq": seq, "update": _encode(data)},
         audiences.notes(services.event.id, room),
         skip=skip,
     )
@@ -276,7 +277,7 @@ async def restore(ctx: Context, payload: VersionRef) -> dict[str, Any]:
     live = await ctx.services.parts[NotesDocs].fresh(payload.room)
     edit = edit_to(live.state(), found[2])
     seq = await apply_update(ctx.services, ctx, payload.room, edit, by_server=True)
-    return {"seq": seq, "version": found[0]}
+    return {"notes_seq": seq, "version": found[0]}
 
 
 # --- the lifetime -------------------------------------------------------------------------

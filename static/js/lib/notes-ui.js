@@ -111,7 +111,7 @@ export function mountNotes(live, doc, { room, manager, styleNonce, strings }) {
         });
         Y.applyUpdate(ydoc, fromBase64(data.update), "server");
         seen.clear();
-        contiguous = Math.max(contiguous, data.seq);
+        contiguous = Math.max(contiguous, data.notes_seq);
         mode = data.mode;
         setWritable(data.can_write);
         const radio = root.querySelector(`input[name='notes-mode'][value='${mode}']`);
@@ -166,7 +166,7 @@ export function mountNotes(live, doc, { room, manager, styleNonce, strings }) {
   async function send(update) {
     try {
       const ack = await live.call("notes:update", { room, update: toBase64(update) });
-      mark(ack.seq);
+      mark(ack.notes_seq);
       if (feedback.dataset.kind === "error") say(feedback, "");
     } catch (err) {
       if (err.code === "network.timeout" || err.code === "session.ended" || !live.socket.connected) {
@@ -183,7 +183,7 @@ export function mountNotes(live, doc, { room, manager, styleNonce, strings }) {
   live.on("notes:update", (payload) => {
     if (payload.room !== room) return;
     Y.applyUpdate(ydoc, fromBase64(payload.update), "server");
-    mark(payload.seq);
+    mark(payload.notes_seq);
   });
   live.on("notes:mode", (payload) => {
     if (payload.room !== room) return;
