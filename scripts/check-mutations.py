@@ -76,7 +76,8 @@ def run_tests(copy: Path, tests: tuple[str, ...]) -> tuple[bool, str]:
     command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests]
     done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True)
     lines = (done.stdout + done.stderr).strip().splitlines()
-    return done.returncode == 0, lines[-1] if lines else ""
+    failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
+    return done.returncode == 0, "; ".join([*failed, lines[-1] if lines else ""])
 
 
 def main(only: list[str]) -> int:

@@ -159,7 +159,8 @@ class Arrange:
             {
                 "snapshot": snapshot,
                 "people": sorted(people, key=lambda p: p["id"]),
-                "notes": {key: notes[key] for key in ("seq", "mode", "state_vector")},
+                # the document's state and mode (not the full update, nor what staff may do)
+                "notes": {k: v for k, v in notes.items() if k not in ("update", "can_write")},
                 "versions": versions,
             }
         )
