@@ -4,13 +4,16 @@ broadcasts of rooms and seats."""
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pycrdt
 import pytest
 
+from conference.notes.docs import TEXT as NOTES_TEXT
 from tests.fixtures.live_server import EVENT_FILE, LiveServer, start_servers, stop_servers
 from tests.workshops.helpers import closed_phase, facilitator, moderator, new_room, participant
 
@@ -33,6 +36,19 @@ async def test_notes_must_be_opened_and_versions_exist(afternoon: LiveServer, co
     await host.refused("notes:awareness", {"room": room, "update": "AAAA"}, "notes.not_open")
     await host.refused("notes:version", {"room": room, "id": "v" * 32}, "notes.version_not_found")
     await host.refused("notes:restore", {"room": room, "id": "v" * 32}, "notes.version_not_found")
+
+    # an opened writer's update reaches the room's other writers, numbered
+    colleague = await facilitator(afternoon, connect, room, "Team Ränder 2")
+    for client in (host, colleague):
+        await client.ok("notes:open", {"room": room})
+    doc = pycrdt.Doc()
+    doc.get(NOTES_TEXT, type=pycrdt.Text).insert(0, "Vom Rand. ")
+    colleague.mark()
+    sent = await host.ok(
+        "notes:update", {"room": room, "update": base64.b64encode(doc.get_update()).decode()}
+    )
+    update = await colleague.wait_for("notes:update", lambda d: d["room"] == room)
+    assert update["notes_seq"] == sent["notes_seq"]
 
 
 async def test_rooms_and_seats_are_broadcast_to_the_whole_event(
