@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conference.accessibility.capability import capability as accessibility
 from conference.agenda.handlers import capability as agenda
 from conference.announcements.handlers import capability as announcements
 from conference.chat.handlers import capability as chat
@@ -9,6 +10,7 @@ from conference.events.handlers import capability as event
 from conference.moderation.handlers import capability as moderation
 from conference.notes.handlers import capability as notes
 from conference.polls.handlers import capability as polls
+from conference.privacy.capability import capability as privacy
 from conference.qa.handlers import capability as qa
 from conference.reactions.handlers import capability as reactions
 from conference.realtime.capability import Capability
@@ -27,4 +29,6 @@ CAPABILITIES: dict[str, Capability] = {
     "qa": qa,  # question:ask/approve/reject/edit/answered/pin/upvote/unvote
     "workshops": workshops,  # the afternoon: rooms, seats, the phase and its timer, help
     "notes": notes,  # notes:open/update/awareness/mode/save/versions/version/restore
+    "privacy": privacy,  # /privacy, /my-data (export, withdrawal), the deletion job
+    "accessibility": accessibility,  # the statement with feedback; plain and sign language
 }

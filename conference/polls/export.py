@@ -9,6 +9,9 @@ from starlette.responses import Response
 
 from conference.export import spreadsheet
 
+# the export is for the organisers, whose files carry English column names
+DELETED_PERSON = "(deleted person)"
+
 
 def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> Response:
     return spreadsheet.csv_response(rows, filename, delimiter=",")
@@ -54,7 +57,7 @@ def result_rows(
         rows += [[], ["name", "organisation", "answer", "created_at", "updated_at"]]
         rows += [
             [
-                a["name"],
+                DELETED_PERSON if a.get("deleted") else a["name"],
                 a["organisation"],
                 answer_text(poll, a["answer"]),
                 a["created_at"],
