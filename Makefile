@@ -4,6 +4,7 @@
 #   make test   [PYTEST_ARGS=...]            lint + type check + the whole test suite
 #   make check                               ruff check, ruff format --check, mypy
 #   make bench  [BENCH_ARGS=...]             benchmarks (see docs/benchmarks.md)
+#   make mutations                           deliberate bugs the tests must catch (a few minutes)
 #   make fmt                                 ruff format + ruff check --fix
 #   make messages                            extract strings, update the de/en catalogs
 #   make clean / make distclean              caches and build output / also .venv, node_modules
@@ -20,7 +21,7 @@ BENCH_ARGS ?=
 LOCALE_DIR := conference/web/locale
 LOCALES := de en
 
-.PHONY: help setup setup-test run test check lint fmt bench messages clean distclean
+.PHONY: help setup setup-test run test check lint fmt bench mutations messages clean distclean
 
 help:
 	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
@@ -58,6 +59,9 @@ fmt: setup
 
 bench: setup-test
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+mutations: setup-test
+	$(BIN)/python scripts/check-mutations.py
 
 messages: setup
 	mkdir -p $(LOCALE_DIR)

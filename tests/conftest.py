@@ -1,4 +1,5 @@
 pytest_plugins = [
+    "tests.fixtures.asserted",
     "tests.fixtures.redis_server",
     "tests.fixtures.live_server",
     "tests.fixtures.browser",

@@ -86,6 +86,10 @@ async def delete(ctx: Context, payload: ChatDelete) -> dict[str, Any]:
                 .where(chat_messages.c.id == payload.id)
                 .values(deleted_at=utcnow(), deleted_by=ctx.person.id)
             )
+            # a client catching up gets the deletion at the message's own number, not its body
+            await room_log.redact(
+                conn, ctx.event_id, payload.room, row.seq, "chat:deleted", {"id": payload.id}
+            )
         entry = await room_log.append(
             conn, ctx.event_id, payload.room, "chat:deleted", {"id": payload.id}
         )

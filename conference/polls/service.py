@@ -131,7 +131,10 @@ async def broadcast_results(services: Services, poll_id: str, *, final: bool = F
             return
         poll = store.as_poll(row)
         data = await results(services, conn, poll, moderator=True)
-        public_data = await results(services, conn, poll) if poll["kind"] == "open" else data
+        if poll["kind"] == "open":  # held answers are for those who manage the room
+            public_data = await results(services, conn, poll)
+        else:
+            public_data = {**data, "moderation": False}
     services.publisher.send_volatile(
         "poll:results", {**data, "final": final}, audiences.managers(event_id, poll["room"])
     )

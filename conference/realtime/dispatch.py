@@ -140,7 +140,7 @@ class Dispatcher:
         route = self.routes.get(event)
         if route is None:
             raise Refused("event.unknown", event=event[:64])
-        if connection is None:
+        if connection is None or connection.person.removed:
             raise Refused("auth.required")
         if route.rate_limited and not connection.bucket.take():
             raise Refused("rate.limited")

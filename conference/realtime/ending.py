@@ -14,8 +14,12 @@ async def end_sessions(services: Services, person_id: str, reason: str) -> None:
     """Tell the person's pages why (`session:ended`), then disconnect them and forget their
     presence in every room. Their links must be revoked (committed) before."""
     event_id = services.event.id
+    # every process ends its own connections of the person when this reaches it
+    # (conference/realtime/server.py), those in no room too
     services.publisher.send_volatile(
-        "session:ended", {"reason": reason}, audiences.person(event_id, person_id)
+        "session:ended",
+        {"reason": reason, "person_id": person_id},
+        audiences.person(event_id, person_id),
     )
     await services.publisher.flush()
     sids = {sid for sid, c in services.connections.items() if c.person.id == person_id}

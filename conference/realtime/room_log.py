@@ -46,6 +46,18 @@ async def append(
     return Entry(room=room, seq=seq, type=type_, data=data)
 
 
+async def redact(
+    conn: AsyncConnection, event_id: str, room: str, seq: int, type_: str, data: dict[str, Any]
+) -> None:
+    """Replace what entry `seq` says (a deleted chat message): `room:sync` never hands out
+    the removed content again, and the entry keeps its number, so no client sees a gap."""
+    await conn.execute(
+        room_log.update()
+        .where(room_log.c.event_id == event_id, room_log.c.room == room, room_log.c.seq == seq)
+        .values(type=type_, data=data)
+    )
+
+
 async def last_seq(conn: AsyncConnection, event_id: str, room: str) -> int:
     query = sa.select(sa.func.max(room_log.c.seq)).where(
         room_log.c.event_id == event_id, room_log.c.room == room

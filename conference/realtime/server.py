@@ -19,6 +19,7 @@ from conference.ratelimit import TokenBucket
 from conference.realtime import audiences, json_codec
 from conference.realtime.connection import Connection
 from conference.realtime.dispatch import Dispatcher, refusal
+from conference.realtime.errors import MESSAGES
 from conference.realtime.fanout import FanoutManager, FanoutRedisManager
 from conference.services import Services
 from conference.settings import Settings
@@ -73,6 +74,7 @@ class Realtime:
         self.services = services
         self.dispatcher = dispatcher
         self._tasks: list[asyncio.Task[None]] = []
+        self._endings: set[asyncio.Task[None]] = set()
         sio = services.sio
         sio.on("connect", self.on_connect)
         sio.on("disconnect", self.on_disconnect)
@@ -112,14 +114,16 @@ class Realtime:
         return person
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        person = await self.authenticate(environ, auth)
-        if person is None:
-            raise Refuse({"code": "auth.required", "message": "join link invalid or revoked"})
-        settings = self.services.settings
         locale = pick_locale(
             auth.get("locale") if isinstance(auth, dict) else _cookie(environ, "lang"),
             environ.get("HTTP_ACCEPT_LANGUAGE"),
         )
+        person = await self.authenticate(environ, auth)
+        if person is None:
+            # the client sees {"message": …, "data": {"code": …}} (err.data.code in socket.io)
+            message = self.services.i18n.gettext(locale, MESSAGES["auth.required"])
+            raise Refuse(message, {"code": "auth.required"})
+        settings = self.services.settings
         self.services.connections[sid] = Connection(
             sid=sid,
             person=person,
@@ -143,18 +147,27 @@ class Realtime:
                 await leave(connection, room)
 
     def on_broadcast(self, event: str, data: Any, audience: Any) -> None:
-        """A mute, from whichever process, reaches this process's connections of the person,
-        so what they are told on joining a room (`me`) stays true."""
-        if event != "person:muted" or not isinstance(data, dict):
+        """A mute or a removal, from whichever process, reaches this process's connections of
+        the person: a mute keeps what they are told on joining a room (`me`) true; a removal
+        ends them, in a room or not, and nothing they send meanwhile is taken."""
+        if event not in ("person:muted", "session:ended") or not isinstance(data, dict):
             return
         person_id = data.get("person_id")
         if not isinstance(person_id, str) or audience != audiences.person(
             self.services.event.id, person_id
         ):
             return
-        for connection in self.services.connections.values():
-            if connection.person.id == person_id:
+        for connection in list(self.services.connections.values()):
+            if connection.person.id != person_id:
+                continue
+            if event == "person:muted":
                 connection.person = replace(connection.person, muted=bool(data.get("muted")))
+                continue
+            connection.person = replace(connection.person, removed=True)
+            # after this broadcast, which the fan-out queues first
+            task = asyncio.create_task(self.services.sio.disconnect(connection.sid))
+            self._endings.add(task)
+            task.add_done_callback(self._endings.discard)
 
     async def on_event(self, event: str, sid: str, *args: Any) -> dict[str, Any]:
         data = args[0] if args else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from conference.state.base import JSON
@@ -17,14 +18,17 @@ _SWEEP_INTERVAL = 60.0
 class MemoryRoomState:
     """RoomState for one process; each method runs without awaiting, so asyncio makes it atomic."""
 
-    def __init__(self, *, presence_ttl: float = 90.0) -> None:
+    def __init__(
+        self, *, presence_ttl: float = 90.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.presence_ttl = presence_ttl
+        self.clock = clock  # every expiry is measured on it (tests move it by hand)
         self._presence: dict[str, dict[tuple[str, str], float]] = {}
         # values are stored JSON-encoded so callers get copies and the same types as from Redis
         self._values: dict[str, tuple[str, float | None]] = {}
         self._counters: dict[str, dict[str, int]] = {}
         self._claims: dict[str, tuple[str, float]] = {}
-        self._next_sweep = time.monotonic() + _SWEEP_INTERVAL
+        self._next_sweep = self.clock() + _SWEEP_INTERVAL
 
     @classmethod
     def from_settings(cls, settings: Settings) -> MemoryRoomState:
@@ -43,7 +47,7 @@ class MemoryRoomState:
 
     async def presence_enter(self, room: str, person_id: str, sid: str) -> None:
         """Record connection `sid` of `person_id` as present in `room`."""
-        now = time.monotonic()
+        now = self.clock()
         self._presence.setdefault(room, {})[(person_id, sid)] = now + self.presence_ttl
         self._maybe_sweep(now)
 
@@ -65,7 +69,7 @@ class MemoryRoomState:
         entries = self._presence.get(room)
         if entries is None:
             return []
-        now = time.monotonic()
+        now = self.clock()
         for entry in [entry for entry, expiry in entries.items() if expiry <= now]:
             del entries[entry]
         if not entries:
@@ -90,14 +94,14 @@ class MemoryRoomState:
         if item is None:
             return None
         encoded, expiry = item
-        if expiry is not None and expiry <= time.monotonic():
+        if expiry is not None and expiry <= self.clock():
             del self._values[key]
             return None
         return json.loads(encoded)
 
     async def set(self, key: str, value: JSON, ttl: float | None = None) -> None:
         """Store a JSON value, optionally expiring after `ttl` seconds."""
-        now = time.monotonic()
+        now = self.clock()
         encoded = json.dumps(value, separators=(",", ":"))
         self._values[key] = (encoded, None if ttl is None else now + ttl)
         self._maybe_sweep(now)
@@ -123,7 +127,7 @@ class MemoryRoomState:
 
     async def claim(self, key: str, owner: str, ttl: float) -> bool:
         """Take (or extend) the lease `key` for `ttl` seconds unless another owner holds it."""
-        now = time.monotonic()
+        now = self.clock()
         held = self._claims.get(key)
         if held is not None and held[0] != owner and held[1] > now:
             return False

@@ -6,6 +6,7 @@ import asyncio
 import json
 import math
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -47,8 +48,11 @@ class RedisRoomState:
         prefix: str = "conference:",
         presence_ttl: float = 90.0,
         ping_timeout: float = 1.0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.presence_ttl = presence_ttl
+        # presence entries expire on this clock (values and claims on Redis's own)
+        self.clock = clock
         self._redis = client
         self._prefix = prefix
         self._ping_timeout = ping_timeout
@@ -62,6 +66,7 @@ class RedisRoomState:
         pool_size: int = 256,
         prefix: str = "conference:",
         presence_ttl: float = 90.0,
+        clock: Callable[[], float] = time.time,
     ) -> RedisRoomState:
         """A state on its own blocking pool (the default pool fails with bursts)."""
         pool = BlockingConnectionPool.from_url(
@@ -72,7 +77,7 @@ class RedisRoomState:
             # without it a black-holed host stalls each call for the OS's TCP timeout
             socket_connect_timeout=5,
         )
-        return cls(Redis.from_pool(pool), prefix=prefix, presence_ttl=presence_ttl)
+        return cls(Redis.from_pool(pool), prefix=prefix, presence_ttl=presence_ttl, clock=clock)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RedisRoomState:
@@ -100,7 +105,7 @@ class RedisRoomState:
         """Record connection `sid` of `person_id` as present in `room`."""
         key = self._key("presence", room)
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.zadd(key, {f"{person_id}{_SEP}{sid}": time.time() + self.presence_ttl})
+            pipe.zadd(key, {f"{person_id}{_SEP}{sid}": self.clock() + self.presence_ttl})
             # the whole set goes when nobody refreshes, so abandoned rooms do not linger
             pipe.pexpire(key, _ms(self.presence_ttl))
             await pipe.execute()
@@ -117,7 +122,7 @@ class RedisRoomState:
         """(person_id, sid) of the unexpired entries of `room`, dropping the expired ones."""
         key = self._key("presence", room)
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.zremrangebyscore(key, "-inf", time.time())
+            pipe.zremrangebyscore(key, "-inf", self.clock())
             pipe.zrange(key, 0, -1)
             _, members = await pipe.execute()
         pairs = (str(member).split(_SEP, 1) for member in members)

@@ -3,8 +3,10 @@ submission to the presenter view."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from playwright.async_api import Page, expect
 
 from conference.auth.presenter import presenter_key
@@ -12,7 +14,7 @@ from conference.auth.roles import Role
 from conference.settings import Settings
 from tests.browser.people import join
 from tests.fixtures.browser import axe_violations
-from tests.fixtures.live_server import LiveServer
+from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
 
 VISION = "Wie sieht Ihre Vision"
 MOOD = "Wie ist Ihre Stimmung?"
@@ -41,10 +43,19 @@ async def _rate(page: Page, value: int) -> None:
     await expect(poll.locator(".poll-mine")).to_be_visible()
 
 
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server of its own: the event file's prepared polls exist once per event, so a test
+    that opens and answers them must not share them with other tests (or a second run)."""
+    server = start_servers(tmp_path_factory.mktemp("prepared-polls"))
+    yield server
+    stop_servers(server)
+
+
 async def test_word_cloud_rating_and_a_question_reach_the_presenter_view(
-    memory_server: LiveServer, new_context: Any
+    fresh_server: LiveServer, new_context: Any
 ) -> None:
-    server = memory_server
+    server = fresh_server
     _, anna_token = await server.person(name="Anna Arendt", organisation="Initiative Lausitz")
     _, bert_token = await server.person(name="Bert Brecht", organisation="Forum Ostwürttemberg")
     _, mod_token = await server.person(Role.MODERATOR, name="Mia Moderatorin")

@@ -15,6 +15,7 @@ import pycrdt
 from conference.auth.roles import Role
 from conference.notes.read import current_text
 from conference.storage.db import Database
+from tests.fixtures.asserted import refused
 from tests.fixtures.live_server import Client, LiveServer, logged_in
 from tests.notes.helpers import Writer, b64
 from tests.workshops.helpers import closed_phase, facilitator, moderator, new_room, participant
@@ -74,21 +75,20 @@ async def test_writers_share_a_document_that_survives_them(
     # a participant may not write while only the facilitation does; the server enforces it
     await host.client.ok("notes:mode", {"room": room, "mode": "facilitator"})
     await anna.client.wait_for("notes:mode", lambda d: d["mode"] == "facilitator")
-    refused = await anna.send(anna.edit(lambda t: t.insert(0, "X")))
-    assert refused["error"]["code"] == "notes.read_only"
+    refused(await anna.send(anna.edit(lambda t: t.insert(0, "X"))), "notes.read_only")
     await host.client.ok("notes:mode", {"room": room, "mode": "everyone"})
 
     # garbage is refused and harms nothing; too large is refused
     before = await _stored(afternoon, room)
     garbage = await anna.client.call("notes:update", {"room": room, "update": b64(b"\x01\x02" * 9)})
-    assert garbage["error"]["code"] == "notes.bad_update"
+    refused(garbage, "notes.bad_update")
     not_base64 = await anna.client.call("notes:update", {"room": room, "update": "%%%%"})
-    assert not_base64["error"]["code"] == "payload.invalid"
+    refused(not_base64, "payload.invalid")
     huge = Writer(anna.client, room)
     big = huge.edit(lambda t: t.insert(0, "x" * 45_000))
-    assert (await anna.send(big))["error"]["code"] == "notes.too_large"
+    refused(await anna.send(big), "notes.too_large")
     bigger = huge.edit(lambda t: t.insert(0, "x" * 60_000))
-    assert (await anna.send(bigger))["error"]["code"] == "payload.too_large"
+    refused(await anna.send(bigger), "payload.too_large")
     assert await _stored(afternoon, room) == before
 
     # only who joined the room reads or writes its notes
@@ -99,9 +99,9 @@ async def test_writers_share_a_document_that_survives_them(
         ("notes:versions", {}),
     ):
         ack = await outsider.call(event, {"room": room, **payload})
-        assert ack["error"]["code"] == "room.not_joined", (event, ack)
+        refused(ack, "room.not_joined", event)
     ack = await anna.client.call("notes:mode", {"room": room, "mode": "facilitator"})
-    assert ack["error"]["code"] == "auth.forbidden"
+    refused(ack, "auth.forbidden")
     await mod.ok("workshops:close", {})
 
 
@@ -263,7 +263,7 @@ async def test_a_bad_state_vector_is_refused(afternoon: LiveServer, connect: Any
     ack = await host.call(
         "notes:open", {"room": room, "state_vector": base64.b64encode(b"\xff" * 9).decode()}
     )
-    assert ack["error"]["code"] == "notes.bad_update"
+    refused(ack, "notes.bad_update")
 
 
 async def test_many_updates_are_compacted_into_a_snapshot(

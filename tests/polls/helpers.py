@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from conference.auth.presenter import presenter_key
 from conference.auth.roles import Role
+from conference.settings import Settings
 from tests.fixtures.live_server import Client, LiveServer
 
 
@@ -19,6 +21,14 @@ async def participant(live: LiveServer, connect: Any, url: str | None = None, **
     _, token = await live.person(**kw)
     client: Client = await connect(url or live.urls[-1], token)
     await client.ok("room:join", {"room": "plenary"})
+    return client
+
+
+async def presenter_view(live: LiveServer, connect: Any, url: str | None = None) -> Client:
+    """A presenter view's socket, joined to the plenary (on the last process by default)."""
+    key = presenter_key(Settings(secret_key=live.env["CONFERENCE_SECRET_KEY"]))
+    client: Client = await connect(url or live.urls[-1], auth={"presenter": key})
+    await client.ok("presenter:join", {"room": "plenary"})
     return client
 
 

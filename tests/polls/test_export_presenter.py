@@ -16,6 +16,7 @@ import socketio
 from conference.auth.presenter import presenter_key
 from conference.auth.roles import Role
 from conference.settings import Settings
+from tests.fixtures.asserted import refused
 from tests.fixtures.live_server import LiveServer
 from tests.polls.helpers import moderator, open_poll, participant, ref
 
@@ -117,8 +118,7 @@ async def test_the_presenter_socket_is_read_only(live: LiveServer, connect: Any)
             ("poll:vote", {**ref(poll), "rating": 3}),
             ("poll:close", ref(poll)),
         ]:
-            refused = await presenter.call(event, payload, timeout=10)
-            assert refused["error"]["code"] == "auth.forbidden", event
+            refused(await presenter.call(event, payload, timeout=10), "auth.forbidden", event)
         voter = await participant(live, connect)
         await voter.ok("poll:vote", {**ref(poll), "rating": 4})
         await mod.ok("poll:close", ref(poll))

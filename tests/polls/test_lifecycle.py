@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from conference.auth.roles import Role
+from tests.fixtures.asserted import refused
 from tests.fixtures.live_server import LiveServer
-from tests.polls.helpers import moderator, open_poll, participant, ref
+from tests.leaks import no_moderators_copies, no_results_of, presenter_barrier
+from tests.polls.helpers import moderator, open_poll, participant, presenter_view, ref
 
 CHOICE = {"kind": "single", "question": "Welche Farbe?", "options": ["Rot", "Grün", "Blau"]}
 
@@ -19,10 +21,11 @@ async def test_a_poll_goes_from_draft_to_open_to_closed_with_a_final_result(
     created = await mod.ok("poll:create", {"room": "plenary", **CHOICE})
     poll = created["poll"]
     assert poll["status"] == "draft"
+    await mod.refused("poll:reopen", ref(poll), "poll.not_closed")  # only a closed poll
     assert [o["label"] for o in poll["options"]] == ["Rot", "Grün", "Blau"]
     # a draft is invisible to participants
     ack = await voter.call("poll:vote", {**ref(poll), "options": ["o1"]})
-    assert ack["error"]["code"] == "poll.not_found"
+    refused(ack, "poll.not_found")
     snapshot = await voter.ok("room:join", {"room": "plenary"})
     assert poll["id"] not in [p["id"] for p in snapshot["polls"]["polls"]]
 
@@ -35,7 +38,7 @@ async def test_a_poll_goes_from_draft_to_open_to_closed_with_a_final_result(
     assert [o["count"] for o in voted["results"]["options"]] == [0, 1, 0]
     assert voted["results"]["voters"] == 1
     again = await voter.call("poll:vote", {**ref(poll), "options": ["o1"]})
-    assert again["error"]["code"] == "poll.already_voted"
+    refused(again, "poll.already_voted")
 
     closed = await mod.ok("poll:close", ref(poll))
     assert closed["poll"]["status"] == "closed"
@@ -45,16 +48,16 @@ async def test_a_poll_goes_from_draft_to_open_to_closed_with_a_final_result(
     assert [o["count"] for o in final["options"]] == [0, 1, 0]
     assert final["options"][1]["percent"] == 100.0
     late = await voter.call("poll:vote", {**ref(poll), "options": ["o1"]})
-    assert late["error"]["code"] == "poll.closed"
+    refused(late, "poll.closed")
 
     # reopened, the same vote still counts once
     await mod.ok("poll:reopen", ref(poll))
     again = await voter.call("poll:vote", {**ref(poll), "options": ["o3"]})
-    assert again["error"]["code"] == "poll.already_voted"
+    refused(again, "poll.already_voted")
     await mod.ok("poll:delete", ref(poll))
     await voter.wait_for("poll:deleted", lambda d: d["id"] == poll["id"])
     gone = await voter.call("poll:results", ref(poll))
-    assert gone["error"]["code"] == "poll.not_found"
+    refused(gone, "poll.not_found")
 
 
 async def test_the_kinds_rules_are_checked_on_the_server(live: LiveServer, connect: Any) -> None:
@@ -63,15 +66,15 @@ async def test_the_kinds_rules_are_checked_on_the_server(live: LiveServer, conne
     single = await open_poll(mod, **CHOICE)
     for bad in ([], ["o1", "o2"], ["nope"]):
         ack = await voter.call("poll:vote", {**ref(single), "options": bad})
-        assert ack["error"]["code"] == "poll.bad_option", bad
+        refused(ack, "poll.bad_option")
 
     multiple = await open_poll(
         mod, kind="multiple", question="Was?", options=["A", "B", "C", "D"], max_choices=2
     )
     ack = await voter.call("poll:vote", {**ref(multiple), "options": ["o1", "o2", "o3"]})
-    assert ack["error"]["code"] == "poll.too_many_choices"
+    refused(ack, "poll.too_many_choices")
     ack = await voter.call("poll:vote", {**ref(multiple), "options": ["o1", "o1"]})
-    assert ack["error"]["code"] == "poll.bad_option"
+    refused(ack, "poll.bad_option")
     voted = await voter.ok("poll:vote", {**ref(multiple), "options": ["o1", "o4"]})
     assert [o["count"] for o in voted["results"]["options"]] == [1, 0, 0, 1]
 
@@ -85,7 +88,7 @@ async def test_the_kinds_rules_are_checked_on_the_server(live: LiveServer, conne
     )
     for bad in (0, 6, None):
         ack = await voter.call("poll:vote", {**ref(rating), "rating": bad})
-        assert ack["error"]["code"] == "poll.out_of_range", bad
+        refused(ack, "poll.out_of_range")
     other = await participant(live, connect)
     await voter.ok("poll:vote", {**ref(rating), "rating": 4})
     voted = await other.ok("poll:vote", {**ref(rating), "rating": 1})
@@ -95,11 +98,11 @@ async def test_the_kinds_rules_are_checked_on_the_server(live: LiveServer, conne
 
     cloud = await open_poll(mod, kind="wordcloud", question="Vision?", max_answers=2)
     ack = await voter.call("poll:vote", {**ref(cloud), "words": ["  ", "!!"]})
-    assert ack["error"]["code"] == "poll.empty_answer"
+    refused(ack, "poll.empty_answer")
     ack = await voter.call("poll:vote", {**ref(cloud), "words": ["a", "b", "c"]})
-    assert ack["error"]["code"] == "poll.too_many_answers"
+    refused(ack, "poll.too_many_answers")
     ack = await voter.call("poll:vote", {**ref(cloud), "words": ["x" * 41]})
-    assert ack["error"]["code"] == "poll.answer_too_long"
+    refused(ack, "poll.answer_too_long")
     await voter.ok("poll:vote", {**ref(cloud), "words": ["Klimaneutral", "KLIMANEUTRAL!"]})
     voted = await other.ok(
         "poll:vote", {**ref(cloud), "words": ["klimaneutral ", "Wettbewerbsfähig"]}
@@ -122,7 +125,7 @@ async def test_the_kinds_rules_are_checked_on_the_server(live: LiveServer, conne
     bad = await mod.call(
         "poll:create", {"room": "plenary", "kind": "single", "question": "?", "options": ["A"]}
     )
-    assert bad["error"]["code"] == "poll.bad_definition"
+    refused(bad, "poll.bad_definition")
 
 
 async def test_a_vote_may_be_changed_only_where_the_poll_allows(
@@ -141,15 +144,21 @@ async def test_results_follow_the_visibility_setting(live: LiveServer, connect: 
     mod = await moderator(live, connect)
     voter = await participant(live, connect)
     watcher = await participant(live, connect)
+    presenter = await presenter_view(live, connect)
+    for client in (voter, watcher, presenter):
+        no_moderators_copies(client)
 
     after = await open_poll(mod, **CHOICE, results="after_vote")
+    for client in (voter, watcher, presenter):  # after a vote: in its ack, never broadcast
+        no_results_of(client, after["id"])
     hidden = await watcher.call("poll:results", ref(after))
-    assert hidden["error"]["code"] == "poll.results_hidden"
+    refused(hidden, "poll.results_hidden")
     voted = await voter.ok("poll:vote", {**ref(after), "options": ["o1"]})
     assert voted["results"]["voters"] == 1
     assert (await voter.ok("poll:results", ref(after)))["voters"] == 1
 
     reveal = await open_poll(mod, **CHOICE, results="on_reveal")
+    unrevealed = [no_results_of(client, reveal["id"]) for client in (voter, watcher, presenter)]
     voted = await voter.ok("poll:vote", {**ref(reveal), "options": ["o2"]})
     assert voted["results"] is None
     snapshot = await watcher.ok("room:join", {"room": "plenary"})
@@ -158,16 +167,23 @@ async def test_results_follow_the_visibility_setting(live: LiveServer, connect: 
     assert mine["status"] == "open"
     # moderators see the results all along
     assert (await mod.ok("poll:results", ref(reveal)))["voters"] == 1
+    mod.mark()
     await mod.ok("poll:close", ref(reveal))
-    assert (await watcher.call("poll:results", ref(reveal)))["error"][
-        "code"
-    ] == "poll.results_hidden"
+    final = await mod.wait_for("poll:results", lambda d: d["poll_id"] == reveal["id"])
+    assert final["final"] is True
+    assert final["moderation"] is True
+    # closing sent the final results to moderators only: not to the room, not to the stream
+    await presenter_barrier(mod, voter, watcher, presenter)
+    refused(await watcher.call("poll:results", ref(reveal)), "poll.results_hidden")
+    for client, rule in zip((voter, watcher, presenter), unrevealed, strict=True):
+        client.lift(rule)
+        client.mark()
     await mod.ok("poll:reveal", ref(reveal))
-    shown = await watcher.wait_for("poll:results", lambda d: d["poll_id"] == reveal["id"])
-    assert [o["count"] for o in shown["options"]] == [0, 1, 0]
+    for client in (watcher, presenter):
+        shown = await client.wait_for("poll:results", lambda d: d["poll_id"] == reveal["id"])
+        assert [o["count"] for o in shown["options"]] == [0, 1, 0]
+        assert shown["moderation"] is False
     assert (await watcher.ok("poll:results", ref(reveal)))["voters"] == 1
-    # the watcher never received results of the unrevealed poll before the reveal
-    assert all(d["poll_id"] != after["id"] for d in watcher.received["poll:results"])
 
 
 async def test_participants_cannot_manage_polls(live: LiveServer, connect: Any) -> None:
@@ -184,8 +200,7 @@ async def test_participants_cannot_manage_polls(live: LiveServer, connect: Any) 
         ("poll:answers:show", {**ref(poll), "all": True}),
         ("presenter:join", {"room": "plenary"}),
     ]:
-        ack = await voter.call(event, payload)
-        assert ack["error"]["code"] == "auth.forbidden", (event, ack)
+        await voter.refused(event, payload, "auth.forbidden")
     assert (await mod.ok("poll:results", ref(poll)))["status"] == "open"
 
 
@@ -196,10 +211,10 @@ async def test_a_vote_on_another_rooms_poll_or_an_unknown_poll_is_refused(
     voter = await participant(live, connect)
     poll = await open_poll(mod, **CHOICE)
     ack = await voter.call("poll:vote", {"room": "plenary", "id": "0" * 32, "options": ["o1"]})
-    assert ack["error"]["code"] == "poll.not_found"
+    refused(ack, "poll.not_found")
     await mod.ok("room:join", {"room": "vernetzung"})
     ack = await mod.call("poll:vote", {"room": "vernetzung", "id": poll["id"], "options": ["o1"]})
-    assert ack["error"]["code"] == "poll.not_found"
+    refused(ack, "poll.not_found")
 
 
 async def test_a_poll_with_a_countdown_closes_itself(live: LiveServer, connect: Any) -> None:
@@ -227,14 +242,14 @@ async def test_facilitators_manage_polls_of_their_own_room_only(
     opened = await facilitator.ok("poll:open", {"room": "vernetzung", "id": created["poll"]["id"]})
     assert opened["poll"]["room"] == "vernetzung"
     ack = await facilitator.call("poll:create", {"room": "plenary", **CHOICE})
-    assert ack["error"]["code"] == "auth.forbidden"
+    refused(ack, "auth.forbidden")
     mod = await moderator(live, connect)
     plenary_poll = await open_poll(mod, **CHOICE)
     ack = await facilitator.call("poll:close", ref(plenary_poll))
-    assert ack["error"]["code"] == "auth.forbidden"
+    refused(ack, "auth.forbidden")
     # a plenary poll named with the workshop's room is not found there
     ack = await facilitator.call("poll:close", {"room": "vernetzung", "id": plenary_poll["id"]})
-    assert ack["error"]["code"] == "poll.not_found"
+    refused(ack, "poll.not_found")
 
 
 async def test_the_prepared_polls_are_drafts_once(live: LiveServer, connect: Any) -> None:

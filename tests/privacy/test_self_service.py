@@ -102,7 +102,7 @@ async def test_withdrawal_ends_the_link_and_leaves_shared_results_without_a_name
         assert "conference_session" not in http.cookies
     # the link stops working at once, on every process
     ended = await wilma.wait_for("session:ended")
-    assert ended == {"reason": "withdrawn"}
+    assert ended == {"reason": "withdrawn", "person_id": wilma_id}
     for url in live.urls:
         async with httpx.AsyncClient(base_url=url) as http:
             assert (await http.get(f"/join/{token}")).status_code == 404

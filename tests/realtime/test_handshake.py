@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 import socketio
 
+from conference.auth.people import create_person, issue_token, revoke_tokens
 from conference.auth.roles import Role
-from tests.fixtures.live_server import LiveServer
+from conference.storage.db import Database
+from tests.fixtures.live_server import HandshakeRefused, LiveServer
 
 
 async def test_a_valid_join_token_connects_and_joins_the_plenary(live: LiveServer, connect) -> None:
@@ -21,14 +23,10 @@ async def test_a_valid_join_token_connects_and_joins_the_plenary(live: LiveServe
     assert snapshot["event"]["phase"] == "plenary"
 
 
-async def test_a_bad_token_is_refused(live: LiveServer, connect) -> None:
-    with pytest.raises(socketio.exceptions.ConnectionError):
-        await connect(live.url, "not-a-real-token")
-
-
 async def test_no_credentials_are_refused(live: LiveServer, connect) -> None:
-    with pytest.raises(socketio.exceptions.ConnectionError):
+    with pytest.raises(HandshakeRefused) as refused:
         await connect(live.url)
+    assert refused.value.code == "auth.required"
 
 
 async def test_a_foreign_origin_is_refused(live: LiveServer, connect) -> None:
@@ -48,5 +46,28 @@ async def test_a_removed_person_cannot_reconnect(live: LiveServer, connect) -> N
     person_id, token = await live.person(name="Troll")
     moderator = await connect(live.url, moderator_token)
     await moderator.ok("person:remove", {"person_id": person_id})
-    with pytest.raises(socketio.exceptions.ConnectionError):
+    with pytest.raises(HandshakeRefused) as refused:
         await connect(live.url, token)
+    assert refused.value.code == "auth.required"
+
+
+async def test_revoked_and_foreign_event_links_are_refused_with_their_code(
+    live: LiveServer, connect
+) -> None:
+    person_id, token = await live.person(name="Widerrufen")
+    db = Database(live.database_url)
+    try:
+        async with db.write() as conn:
+            await revoke_tokens(conn, person_id)
+            stranger = await create_person(conn, event_id="another-event", name="Fremd")
+            foreign = await issue_token(conn, stranger.id)
+    finally:
+        await db.close()
+    for refused_token in (token, foreign, "not-a-real-token"):
+        with pytest.raises(HandshakeRefused) as refused:
+            await connect(live.url, refused_token)
+        assert refused.value.code == "auth.required", refused.value.data
+        assert (
+            refused.value.data["message"]
+            == "Bitte öffnen Sie zuerst Ihren persönlichen Zugangslink."
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -17,35 +18,89 @@ from tests.fixtures.redis_server import free_port
 
 MakeState = Callable[[float], RoomState]
 
-# short enough to keep the suite quick, long enough for a slow CI machine to act before expiry
-TTL = 0.3
-PAST_TTL = 0.5
+# Expiry is never waited for with sleeps of a guessed length. Presence expires on the state's
+# clock, which the tests move by hand (both backends). Values and claims expire on the
+# backend's clock: a fake one for memory; on Redis its own, so a sentinel key set right after
+# with the same TTL tells when that TTL has passed there (it cannot expire before the first).
+SHORT = 0.2  # a TTL meant to run out during a test
+LONG = 600.0  # a TTL that must not
+PRESENCE_TTL = 30.0  # on the fake clock
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class Timeline:
+    """Lets a TTL pass: `lapse = await timeline.start(ttl)` right after the write whose TTL
+    must run out, then `await timeline.past(lapse)`."""
+
+    def __init__(self, state: RoomState, clock: FakeClock) -> None:
+        self.state, self.clock = state, clock
+
+    async def start(self, ttl: float) -> object:
+        if isinstance(self.state, RedisRoomState):
+            key = f"sentinel-{uuid.uuid4().hex}"
+            await self.state.set(key, 1, ttl=ttl)
+            return key
+        return self.clock.now + ttl
+
+    async def past(self, lapse: object) -> None:
+        if isinstance(lapse, float):
+            self.clock.now = max(self.clock.now, lapse) + 0.001
+            return
+        async with asyncio.timeout(10):  # Redis expires the sentinel within its TTL
+            while True:
+                if await self.state.get(str(lapse)) is None:
+                    return
+                await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
 
 
 @pytest.fixture(params=["memory", "redis"])
-async def room_state(request: pytest.FixtureRequest) -> AsyncIterator[RoomState]:
-    """A started state of each backend, built the way the app builds it; Redis starts empty."""
+async def room_state(request: pytest.FixtureRequest, clock: FakeClock) -> AsyncIterator[RoomState]:
+    """A started state of each backend, built the way the app builds it; Redis starts empty.
+    Its clock is the test's (the memory backend's expiries, the presence of both)."""
     url = request.getfixturevalue("flush_redis") if request.param == "redis" else None
     state = create_room_state(Settings(redis_url=url))
+    assert isinstance(state, MemoryRoomState | RedisRoomState)
+    state.clock = clock
     await state.start()
     yield state
     await state.close()
 
 
 @pytest.fixture
+def timeline(room_state: RoomState, clock: FakeClock) -> Timeline:
+    return Timeline(room_state, clock)
+
+
+@pytest.fixture
 async def make_state(
-    request: pytest.FixtureRequest, room_state: RoomState
+    request: pytest.FixtureRequest, room_state: RoomState, clock: FakeClock
 ) -> AsyncIterator[MakeState]:
-    """Builds more states of `room_state`'s backend with a given presence TTL."""
+    """Builds more states of `room_state`'s backend with a given presence TTL, on the test's
+    clock."""
     made: list[RoomState] = []
 
     def make(presence_ttl: float) -> RoomState:
         state: RoomState
         if isinstance(room_state, RedisRoomState):
             url = request.getfixturevalue("flush_redis")
-            state = RedisRoomState.from_url(url, presence_ttl=presence_ttl)
+            state = RedisRoomState.from_url(url, presence_ttl=presence_ttl, clock=clock)
         else:
-            state = MemoryRoomState(presence_ttl=presence_ttl)
+            state = MemoryRoomState(presence_ttl=presence_ttl, clock=clock)
         made.append(state)
         return state
 
@@ -108,26 +163,31 @@ async def test_delete(room_state: RoomState) -> None:
     await room_state.delete("never-set")
 
 
-async def test_set_ttl_expires(room_state: RoomState) -> None:
-    await room_state.set("timer", {"ends": 1}, ttl=TTL)
+async def test_set_ttl_expires(room_state: RoomState, timeline: Timeline) -> None:
+    await room_state.set("timer", {"ends": 1}, ttl=LONG)
+    await room_state.set("short", {"ends": 2}, ttl=SHORT)
+    await timeline.past(await timeline.start(SHORT))
     assert await room_state.get("timer") == {"ends": 1}
-    await asyncio.sleep(PAST_TTL)
-    assert await room_state.get("timer") is None
+    assert await room_state.get("short") is None
 
 
-async def test_set_without_ttl_clears_previous_ttl(room_state: RoomState) -> None:
-    await room_state.set("k", 1, ttl=TTL)
+async def test_set_without_ttl_clears_previous_ttl(
+    room_state: RoomState, timeline: Timeline
+) -> None:
+    await room_state.set("k", 1, ttl=SHORT)
     await room_state.set("k", 2)
-    await asyncio.sleep(PAST_TTL)
+    await timeline.past(await timeline.start(SHORT))
     assert await room_state.get("k") == 2
 
 
-async def test_set_again_with_ttl_restarts_it(room_state: RoomState) -> None:
-    await room_state.set("k", 1, ttl=TTL)
-    await asyncio.sleep(TTL / 2)
-    await room_state.set("k", 2, ttl=TTL)
-    await asyncio.sleep(TTL * 0.75)
+async def test_set_again_with_ttl_restarts_it(room_state: RoomState, timeline: Timeline) -> None:
+    await room_state.set("k", 1, ttl=SHORT)
+    await room_state.set("k", 2, ttl=LONG)
+    await timeline.past(await timeline.start(SHORT))
     assert await room_state.get("k") == 2
+    await room_state.set("k", 3, ttl=SHORT)
+    await timeline.past(await timeline.start(SHORT))
+    assert await room_state.get("k") is None
 
 
 # counters
@@ -206,22 +266,22 @@ async def test_claim_exclusive_between_owners(room_state: RoomState) -> None:
     assert await room_state.claim("other", "b", 5) is True
 
 
-async def test_claim_taken_over_after_expiry(room_state: RoomState) -> None:
-    assert await room_state.claim("tick", "a", TTL) is True
-    assert await room_state.claim("tick", "b", TTL) is False
-    await asyncio.sleep(PAST_TTL)
-    assert await room_state.claim("tick", "b", TTL) is True
-    assert await room_state.claim("tick", "a", TTL) is False
+async def test_claim_taken_over_after_expiry(room_state: RoomState, timeline: Timeline) -> None:
+    assert await room_state.claim("tick", "a", SHORT) is True
+    await timeline.past(await timeline.start(SHORT))
+    assert await room_state.claim("tick", "b", LONG) is True
+    assert await room_state.claim("tick", "a", LONG) is False
 
 
-async def test_claim_by_holder_extends(room_state: RoomState) -> None:
-    assert await room_state.claim("tick", "a", TTL) is True
-    await asyncio.sleep(TTL * 0.6)
-    assert await room_state.claim("tick", "a", TTL) is True
-    await asyncio.sleep(TTL * 0.6)  # past the first lease, inside the extended one
-    assert await room_state.claim("tick", "b", TTL) is False
-    await asyncio.sleep(TTL)
-    assert await room_state.claim("tick", "b", TTL) is True
+async def test_claim_by_holder_extends(room_state: RoomState, timeline: Timeline) -> None:
+    assert await room_state.claim("tick", "a", SHORT) is True
+    lapse = await timeline.start(SHORT)
+    assert await room_state.claim("tick", "a", LONG) is True
+    await timeline.past(lapse)  # past the first lease, inside the extended one
+    assert await room_state.claim("tick", "b", SHORT) is False
+    assert await room_state.claim("tick", "a", SHORT) is True  # the holder shortens it
+    await timeline.past(await timeline.start(SHORT))
+    assert await room_state.claim("tick", "b", SHORT) is True
 
 
 async def test_concurrent_claims_have_one_winner(room_state: RoomState) -> None:
@@ -310,33 +370,38 @@ async def test_presence_ids_may_contain_odd_characters(room_state: RoomState) ->
     assert await room_state.presence_people("r:ä") == {"p:1 ✓"}
 
 
-async def test_presence_expires_without_refresh(make_state: MakeState) -> None:
-    state = make_state(TTL)
+async def test_presence_expires_without_refresh(make_state: MakeState, clock: FakeClock) -> None:
+    state = make_state(PRESENCE_TTL)
     await state.presence_enter("r", "ann", "s1")
     await state.presence_enter("r", "bob", "s2")
-    await asyncio.sleep(TTL * 0.6)
+    clock.advance(PRESENCE_TTL * 0.6)
     await state.presence_refresh("r", "bob", "s2")
-    await asyncio.sleep(TTL * 0.6)
+    clock.advance(PRESENCE_TTL * 0.6)
     assert await state.presence_people("r") == {"bob"}
-    await asyncio.sleep(PAST_TTL)
+    clock.advance(PRESENCE_TTL * 0.6)
     assert await state.presence_people("r") == set()
 
 
-async def test_presence_one_sid_expires_other_stays(make_state: MakeState) -> None:
-    state = make_state(TTL)
+async def test_presence_one_sid_expires_other_stays(
+    make_state: MakeState, clock: FakeClock
+) -> None:
+    state = make_state(PRESENCE_TTL)
     await state.presence_enter("r", "ann", "old")
-    await asyncio.sleep(TTL * 0.6)
+    clock.advance(PRESENCE_TTL * 0.6)
     await state.presence_enter("r", "ann", "new")
-    await asyncio.sleep(TTL * 0.6)
+    clock.advance(PRESENCE_TTL * 0.6)
     assert await state.presence_people("r") == {"ann"}
+    assert await state.presence_sids("r", "ann") == {"new"}
     await state.presence_leave("r", "ann", "new")
     assert await state.presence_people("r") == set()
 
 
-async def test_presence_refresh_after_expiry_restores(make_state: MakeState) -> None:
-    state = make_state(TTL)
+async def test_presence_refresh_after_expiry_restores(
+    make_state: MakeState, clock: FakeClock
+) -> None:
+    state = make_state(PRESENCE_TTL)
     await state.presence_enter("r", "ann", "s")
-    await asyncio.sleep(PAST_TTL)
+    clock.advance(PRESENCE_TTL + 1)
     assert await state.presence_people("r") == set()
     await state.presence_refresh("r", "ann", "s")
     assert await state.presence_people("r") == {"ann"}

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from conference.storage.db import Database
 from conference.storage.tables import attendance
+from tests.fixtures.asserted import refused
 from tests.fixtures.live_server import Client, LiveServer
 from tests.workshops.helpers import closed_phase, facilitator, moderator, new_room, participant
 
@@ -72,14 +73,16 @@ async def test_the_last_seats_go_to_exactly_as_many_people_on_every_process(
     acks = await asyncio.gather(*(c.call("workshop:choose", {"room": room}) for c in clients))
     taken = [ack for ack in acks if ack["ok"]]
     assert len(taken) == 5
-    assert {ack["error"]["code"] for ack in acks if not ack["ok"]} == {"workshop.full"}
+    for ack in acks:
+        if not ack["ok"]:
+            refused(ack, "workshop.full")
     overview = await mod.ok("workshops:overview", {})
     counted = next(r for r in overview["rooms"] if r["id"] == room)
     assert (counted["taken"], counted["free"]) == (5, 0)
     await mod.ok("workshops:mode", {"mode": "assigned"})
     # in "assigned" mode a participant with a seat cannot choose another
     ack = await clients[acks.index(taken[0])].call("workshop:choose", {"room": room})
-    assert ack["error"]["code"] == "workshop.choice_closed"
+    refused(ack, "workshop.choice_closed")
 
 
 async def test_a_participant_cannot_enter_read_or_post_in_a_room_that_is_not_theirs(
@@ -92,11 +95,10 @@ async def test_a_participant_cannot_enter_read_or_post_in_a_room_that_is_not_the
     await mod.ok("workshops:move", {"people": [person_id], "room": mine})
 
     closed = await anna.call("room:join", {"room": mine})
-    assert closed["error"]["code"] == "room.closed"
+    refused(closed, "room.closed")
     await mod.ok("workshops:open", {"minutes": 30})
     await anna.ok("room:join", {"room": mine})
-    refused = await anna.call("room:join", {"room": foreign})
-    assert refused["error"]["code"] == "room.not_yours"
+    refused(await anna.call("room:join", {"room": foreign}), "room.not_yours")
     for event, payload in (
         ("chat:send", {"body": "Hallo?", "client_id": "foreign-room-1"}),
         ("room:sync", {"after": 0}),
@@ -107,28 +109,28 @@ async def test_a_participant_cannot_enter_read_or_post_in_a_room_that_is_not_the
         ("workshop:help", {}),
     ):
         ack = await anna.call(event, {"room": foreign, **payload})
-        assert ack["error"]["code"] == "room.not_joined", (event, ack)
+        refused(ack, "room.not_joined", event)
     for event, payload in (
         ("presence:list", {}),
         ("chat:delete", {"id": "m" * 32}),
         ("poll:create", {"kind": "open", "question": "?"}),
     ):
         ack = await anna.call(event, {"room": foreign, **payload})
-        assert ack["error"]["code"] == "auth.forbidden", (event, ack)
+        refused(ack, "auth.forbidden", event)
     # a facilitator of another room is not let in either
     other_facilitator = await facilitator(afternoon, connect, mine, "Fremde Moderation")
     ack = await other_facilitator.call("room:join", {"room": foreign})
-    assert ack["error"]["code"] == "room.not_yours"
+    refused(ack, "room.not_yours")
 
     # moved by hand during the phase: out of the old room at once, into the new one
     await mod.ok("workshops:move", {"people": [person_id], "room": foreign})
     await anna.wait_for("workshops:seat", lambda n: n["seat"]["room"] == foreign)
-    for _ in range(50):
+    for _ in range(50):  # the other process sends her out when the seat notice reaches it
         ack = await anna.call("chat:send", {"room": mine, "body": "x", "client_id": "after-move"})
-        if not ack["ok"]:
+        if not ack["ok"] and ack["error"]["code"] != "rate.limited":
             break
         await asyncio.sleep(0.1)
-    assert ack["error"]["code"] == "room.not_joined"
+    refused(ack, "room.not_joined")
     await anna.ok("room:join", {"room": foreign})
     await mod.ok("workshops:close", {})
 
@@ -190,8 +192,8 @@ async def test_the_timer_reaches_every_room_and_everyone_comes_back(
     for client, room in people:
         late = {"room": room, "body": "x", "client_id": "late-send-1"}
         ack = await client.call("chat:send", late)
-        assert ack["error"]["code"] == "room.not_joined"
-        assert (await client.call("room:join", {"room": room}))["error"]["code"] == "room.closed"
+        refused(ack, "room.not_joined")
+        refused(await client.call("room:join", {"room": room}), "room.closed")
     # the facilitator may stay in their room
     await host.ok("chat:send", {"room": rooms[0], "body": "Danke!", "client_id": "host-send-1"})
 
@@ -224,7 +226,7 @@ async def test_a_facilitator_manages_their_room_only(afternoon: LiveServer, conn
     await mod.wait_for("poll:changed", lambda d: d["poll"]["id"] == elsewhere["poll"]["id"])
     assert all(d["room"] == mine for d in host.received["poll:changed"])
     ack = await host.call("poll:open", {"room": other, "id": elsewhere["poll"]["id"]})
-    assert ack["error"]["code"] == "auth.forbidden"
+    refused(ack, "auth.forbidden")
     listed = await host.ok("presence:list", {"room": mine})
     assert [p["name"] for p in listed["people"]] == ["Gastgeberin"]
 
