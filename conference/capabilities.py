@@ -6,6 +6,7 @@ from conference.agenda.handlers import capability as agenda
 from conference.announcements.handlers import capability as announcements
 from conference.chat.handlers import capability as chat
 from conference.events.handlers import capability as event
+from conference.gallery.handlers import capability as gallery
 from conference.moderation.handlers import capability as moderation
 from conference.polls.handlers import capability as polls
 from conference.qa.handlers import capability as qa
@@ -25,4 +26,5 @@ CAPABILITIES: dict[str, Capability] = {
     "polls": polls,  # poll:create/open/close/reopen/delete/reveal/vote/results, presenter:join
     "qa": qa,  # question:ask/approve/reject/edit/answered/pin/upvote/unvote
     "workshops": workshops,  # the afternoon: rooms, seats, the phase and its timer, help
+    "gallery": gallery,  # gallery:save/publish/upvote/show: key results of the workshops
 }

@@ -47,6 +47,12 @@ MESSAGES: dict[str, str] = {
     "workshop.phase_closed": N_("The workshop phase is not running."),
     "workshop.no_rooms": N_("This event has no workshop rooms."),
     "workshop.help_not_found": N_("This call for help does not exist."),
+    "gallery.not_found": N_("This result does not exist or is not published."),
+    "gallery.already_upvoted": N_("You have already upvoted this result."),
+    "gallery.phase_running": N_("Key results are published when the workshop phase has ended."),
+    "gallery.empty": N_("Please enter at least one key result first."),
+    "report.busy": N_("A report is being built already. Please wait until it is done."),
+    "report.not_found": N_("This report does not exist."),
     "server.error": N_("Something went wrong on the server. Please try again."),
 }
 
