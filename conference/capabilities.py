@@ -12,6 +12,7 @@ from conference.polls.handlers import capability as polls
 from conference.qa.handlers import capability as qa
 from conference.reactions.handlers import capability as reactions
 from conference.realtime.capability import Capability
+from conference.report.handlers import capability as report
 from conference.rooms.handlers import capability as rooms
 from conference.workshops.handlers import capability as workshops
 
@@ -27,4 +28,5 @@ CAPABILITIES: dict[str, Capability] = {
     "qa": qa,  # question:ask/approve/reject/edit/answered/pin/upvote/unvote
     "workshops": workshops,  # the afternoon: rooms, seats, the phase and its timer, help
     "gallery": gallery,  # gallery:save/publish/upvote/show: key results of the workshops
+    "report": report,  # report:build/list: the event report off the event loop; the exports
 }

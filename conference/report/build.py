@@ -20,7 +20,7 @@ from conference.storage.db import Database
 from conference.web.i18n import I18n
 
 ReportFormat = Literal["pdf", "docx"]
-# (step, steps, what happens now), in the event's language
+# (step, steps, stage): stage is "reading", "charts", "layout" or "done"
 Progress = Callable[[int, int, str], None]
 
 
@@ -54,19 +54,18 @@ def render(
 ) -> Rendered:
     event = data.event
     translations = i18n.translations(event.language)
-    _ = translations.gettext
     total = steps(data)
     done = 1  # the records were read
 
-    def chart(label: str) -> None:
+    def chart(stage: str) -> None:
         nonlocal done
         done += 1
         if progress:
-            progress(min(done, total - 1), total, label)
+            progress(min(done, total - 1), total, stage)
 
     doc = composing.compose(data, translations, chart)
     if progress:
-        progress(total - 1, total, _("Laying out the document"))
+        progress(total - 1, total, "layout")
     if format == "pdf":
         from conference.report import pdf
 
@@ -77,7 +76,7 @@ def render(
 
         payload = docx.docx(doc, event.organiser, event.subtitle)
     if progress:
-        progress(total, total, _("Done"))
+        progress(total, total, "done")
     return Rendered(filename(event, format, data.names), MEDIA_TYPES[format], payload)
 
 
@@ -95,5 +94,5 @@ async def build(
     i18n = i18n or I18n()
     data = await gather(db, event, names=names, now=now)
     if progress:
-        progress(1, steps(data), i18n.gettext(event.language, "Reading the records"))
+        progress(1, steps(data), "reading")
     return render(data, format, i18n, progress)

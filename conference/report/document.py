@@ -16,7 +16,7 @@ from babel.support import NullTranslations
 from conference.report import charts
 from conference.report.data import PollPart, ReportData
 
-Progress = Callable[[str], None]  # called before each chart is drawn (a step of the build)
+Progress = Callable[[str], None]  # called with "charts" before each chart is drawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +185,7 @@ class _Writer:
                 ]
             ),
         )
-        self.progress(_("Drawing the attendance curve"))
+        self.progress("charts")
         labels = (_("Everyone"), _("Plenary"), _("Workshops"))
         alt = _(
             "Line chart of the people present over the day: at most %(peak)s at once, at "
@@ -265,7 +265,7 @@ class _Writer:
             summary = "; ".join(
                 f"{o['label']}: {o['count']} ({self.percent(o['percent'])})" for o in options
             )
-            self.progress(_("Drawing the charts of the polls"))
+            self.progress("charts")
             chart = charts.bars(
                 [o["label"] for o in options],
                 [o["count"] for o in options],
@@ -282,7 +282,7 @@ class _Writer:
             scale = results["scale"]
             mean = self.number(results["average"])
             summary = "; ".join(f"{s['value']}: {s['count']}" for s in scale)
-            self.progress(_("Drawing the charts of the polls"))
+            self.progress("charts")
             chart = charts.rating(
                 [s["value"] for s in scale],
                 [s["count"] for s in scale],
@@ -309,7 +309,7 @@ class _Writer:
         elif kind == "wordcloud":
             words = results["words"]
             top = ", ".join(f"{w['word']} ({w['count']})" for w in words[:10])
-            self.progress(_("Drawing the charts of the polls"))
+            self.progress("charts")
             chart = charts.word_cloud(
                 {w["word"]: w["count"] for w in words},
                 _("Word cloud of the answers; the most frequent: %(top)s") % {"top": top or "–"},
