@@ -23,6 +23,7 @@ matplotlib.use("Agg")
 from matplotlib import pyplot as plt
 from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 DPI = 150
 INK = "#1d3557"
@@ -74,7 +75,8 @@ def rating(values: Sequence[int], counts: Sequence[int], mean: float | None, alt
     if mean is not None and values:
         x = (mean - values[0]) * (len(values) - 1) / max(1, values[-1] - values[0])
         axes.axvline(x, color=ACCENT, linewidth=2, linestyle="--")
-        axes.text(x, max(counts, default=0) or 1, f"Ø {mean:.2f}", color=ACCENT, ha="left")
+        axes.text(x, max(counts, default=0) or 1, f" Ø {mean:.2f}", color=ACCENT, ha="left")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.spines[["top", "right"]].set_visible(False)
     return Chart(_png(figure), alt)
 
@@ -92,9 +94,15 @@ def attendance(points: Sequence[tuple[dt.datetime, int, int, int]], labels: Any,
         formatter = DateFormatter("%H:%M", tz=times[0].tzinfo)  # type: ignore[no-untyped-call]
         axes.xaxis.set_major_formatter(formatter)
     axes.set_ylim(bottom=0)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(frameon=False, fontsize=9)
     axes.spines[["top", "right"]].set_visible(False)
     return Chart(_png(figure), alt)
+
+
+def _dark(word: str, font_size: int, *args: Any, **kwargs: Any) -> str:
+    """Dark colours only: every word keeps its contrast on white."""
+    return (INK, ACCENT, SECOND)[len(word) % 3]
 
 
 def word_cloud(frequencies: dict[str, int], alt: str) -> Chart:
@@ -106,7 +114,7 @@ def word_cloud(frequencies: dict[str, int], alt: str) -> Chart:
         height=560,
         background_color="white",
         font_path=str(FONT),
-        colormap="cividis",
+        color_func=_dark,
         prefer_horizontal=1.0,
         random_state=1,
         max_words=60,

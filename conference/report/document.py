@@ -356,7 +356,7 @@ class _Writer:
             Facts(
                 [
                     (_("Answered"), str(counts.get("answered", 0))),
-                    (_("Open"), str(counts.get("approved", 0))),
+                    (_("Still open"), str(counts.get("approved", 0))),
                     (
                         _("Not published (held or rejected)"),
                         str(counts.get("held", 0) + counts.get("rejected", 0)),
@@ -366,7 +366,7 @@ class _Writer:
         )
         for status, title in (
             ("answered", _("Answered questions")),
-            ("approved", _("Open questions")),
+            ("approved", _("Questions still open")),
         ):
             rows = [q for q in self.data.questions if q.status == status]
             if not rows:
