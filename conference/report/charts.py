@@ -81,17 +81,19 @@ def rating(values: Sequence[int], counts: Sequence[int], mean: float | None, alt
     return Chart(_png(figure), alt)
 
 
-def attendance(points: Sequence[tuple[dt.datetime, int, int, int]], labels: Any, alt: str) -> Chart:
+def attendance(
+    points: Sequence[tuple[dt.datetime, int, int, int]], labels: Any, alt: str, zone: dt.tzinfo
+) -> Chart:
     """People present over the day: everyone, in the plenary, in workshops."""
     figure, axes = plt.subplots(figsize=(6.8, 2.8))
-    times = [p[0] for p in points]
+    times = [p[0].astimezone(zone) for p in points]
     axes.plot(times, [p[1] for p in points], color=INK, linewidth=2, label=labels[0])
     axes.plot(times, [p[2] for p in points], color=SECOND, linewidth=1.5, label=labels[1])
     axes.plot(
         times, [p[3] for p in points], color=ACCENT, linewidth=1.5, linestyle="--", label=labels[2]
     )
     if times:
-        formatter = DateFormatter("%H:%M", tz=times[0].tzinfo)  # type: ignore[no-untyped-call]
+        formatter = DateFormatter("%H:%M", tz=zone)  # type: ignore[no-untyped-call]
         axes.xaxis.set_major_formatter(formatter)
     axes.set_ylim(bottom=0)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))

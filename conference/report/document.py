@@ -191,7 +191,7 @@ class _Writer:
             "Line chart of the people present over the day: at most %(peak)s at once, at "
             "%(time)s. The table below gives the numbers."
         ) % {"peak": counted.peak, "time": self.time(counted.peak_at)}
-        chart = charts.attendance(counted.curve, labels, alt)
+        chart = charts.attendance(counted.curve, labels, alt, self.zone)
         step = max(1, len(counted.curve) // 12)
         sampled = counted.curve[::step]
         table = TableBlock(
