@@ -16,6 +16,7 @@ from bench.harness import Server, create_people
 from bench.scenarios import CONNECT_TIMEOUT, ROOM, Crowd, Meter, ms_stats
 
 SEAT_FRAME = b'42["workshops:seat"'
+MODERATOR_PACE = 0.25  # seconds between a moderator's calls (5 per second are allowed)
 
 
 async def _call(client: Client, event: str, payload: dict[str, Any]) -> Any:
@@ -104,6 +105,7 @@ async def switch(server: Server, n: int, room_count: int) -> dict[str, Any]:
             await _call(
                 moderator, "workshops:room", {"title": f"Raum {number + 1}", "capacity": capacity}
             )
+            await asyncio.sleep(MODERATOR_PACE)  # within a moderator's rate limit
         placed = await _call(moderator, "workshops:assign", {})
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(everyone_seated.wait(), CONNECT_TIMEOUT)

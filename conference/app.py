@@ -29,6 +29,7 @@ from conference.state import create_room_state
 from conference.storage.db import Database
 from conference.web.i18n import I18n
 from conference.web.routes import page_routes
+from conference.web.security import content_security_policy
 from conference.web.templating import Pages
 
 log = logging.getLogger(__name__)
@@ -37,14 +38,10 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"SAMEORIGIN"),
-    (
-        b"content-security-policy",
-        b"default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: https:; "
-        b"connect-src 'self' https:; frame-src https://www.youtube-nocookie.com "
-        b"https://player.vimeo.com; style-src 'self'; script-src 'self'; object-src 'none'; "
-        b"base-uri 'none'; frame-ancestors 'self'",
-    ),
 ]
+
+
+_DEFAULT_CSP = (b"content-security-policy", content_security_policy().encode())
 
 
 class SecurityHeaders:
@@ -62,6 +59,8 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.extend(SECURITY_HEADERS)
+                if not any(name.lower() == _DEFAULT_CSP[0] for name, _ in headers):
+                    headers.append(_DEFAULT_CSP)  # pages with a nonce set their own
                 message["headers"] = headers
             await send(message)
 

@@ -8,6 +8,7 @@ from conference.chat.handlers import capability as chat
 from conference.events.handlers import capability as event
 from conference.gallery.handlers import capability as gallery
 from conference.moderation.handlers import capability as moderation
+from conference.notes.handlers import capability as notes
 from conference.polls.handlers import capability as polls
 from conference.qa.handlers import capability as qa
 from conference.reactions.handlers import capability as reactions
@@ -27,6 +28,7 @@ CAPABILITIES: dict[str, Capability] = {
     "polls": polls,  # poll:create/open/close/reopen/delete/reveal/vote/results, presenter:join
     "qa": qa,  # question:ask/approve/reject/edit/answered/pin/upvote/unvote
     "workshops": workshops,  # the afternoon: rooms, seats, the phase and its timer, help
+    "notes": notes,  # notes:open/update/awareness/mode/save/versions/version/restore
     "gallery": gallery,  # gallery:save/publish/upvote/show: key results of the workshops
     "report": report,  # report:build/list: the event report off the event loop; the exports
 }

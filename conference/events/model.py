@@ -78,6 +78,8 @@ class Workshop(Strict):
     facilitator: str = Field(default="", max_length=120)
     # a room that talks in Jitsi or BigBlueButton: opened only on a click, in a new tab
     video_url: str = Field(default="", max_length=500, pattern=r"^(https://\S+)?$")
+    # what the room's shared notes start from (Markdown); None: the event's notes_template
+    notes_template: str | None = Field(default=None, max_length=5000)
 
     @field_validator("id")
     @classmethod
@@ -142,6 +144,8 @@ class Event(Strict):
     workshops: list[Workshop] = []
     polls: list[PreparedPoll] = []
     delete_data_after_days: int = Field(default=30, ge=0)
+    # what every workshop's shared notes start from (Markdown), e.g. "## Leitfrage …"
+    notes_template: str = Field(default="", max_length=5000)
 
     @field_validator("timezone")
     @classmethod

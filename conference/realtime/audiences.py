@@ -28,6 +28,12 @@ def managers(event_id: str, room_id: str) -> list[str]:
     return [moderators(event_id), facilitators(event_id, room_id)]
 
 
+def notes(event_id: str, room_id: str) -> str:
+    """Whoever has a room's shared notes open: kept apart from the room's audience, so that
+    keystrokes do not invalidate the room's kept snapshots."""
+    return f"{event_id}/notes/{room_id}"
+
+
 def person(event_id: str, person_id: str) -> str:
     """Every connection of one person, on any process (mute notices, removal)."""
     return f"{event_id}/person/{person_id}"

@@ -120,7 +120,57 @@ def fan_out(manager: Any, event: str, data: Any, namespace: str, room: Any, skip
     return True
 
 
-class FanoutManager(socketio.AsyncManager):  # type: ignore[misc]
+class RoomIndex:
+    """Each connection's rooms, kept beside the library's rooms.
+
+    python-socketio's `basic_disconnect` finds a leaving connection's rooms by copying and
+    scanning every room of the namespace, and every connection has rooms of its own (its sid,
+    its person): one disconnect costs time in proportion to everyone connected, and everyone
+    leaving at once (the switch into the workshops) costs the square. With the index a
+    disconnect touches only its own rooms.
+    """
+
+    rooms: dict[Any, dict[Any, Any]]
+    _rooms_of: dict[tuple[Any, Any], set[Any]]
+    callbacks: dict[Any, Any]
+    pending_connect: dict[Any, list[Any]]
+    pending_disconnect: dict[Any, list[Any]]
+
+    def _index(self) -> dict[tuple[Any, Any], set[Any]]:
+        index: dict[tuple[Any, Any], set[Any]] | None = getattr(self, "_rooms_of", None)
+        if index is None:
+            index = {}
+            self._rooms_of = index
+        return index
+
+    def basic_enter_room(self, sid: Any, namespace: Any, room: Any, eio_sid: Any = None) -> None:
+        super().basic_enter_room(sid, namespace, room, eio_sid=eio_sid)  # type: ignore[misc]
+        self._index().setdefault((namespace, sid), set()).add(room)
+
+    def basic_leave_room(self, sid: Any, namespace: Any, room: Any) -> None:
+        super().basic_leave_room(sid, namespace, room)  # type: ignore[misc]
+        joined = self._index().get((namespace, sid))
+        if joined is not None:
+            joined.discard(room)
+
+    def basic_disconnect(self, sid: Any, namespace: Any, **kwargs: Any) -> None:
+        """The library's basic_disconnect, leaving only the connection's own rooms."""
+        joined = self._index().pop((namespace, sid), set())
+        if namespace not in self.rooms:
+            return
+        for room in joined:
+            self.basic_leave_room(sid, namespace, room)
+        self._index().pop((namespace, sid), None)
+        self.callbacks.pop(sid, None)
+        for pending in (self.pending_connect, self.pending_disconnect):
+            waiting = pending.get(namespace)
+            if waiting is not None and sid in waiting:
+                waiting.remove(sid)
+                if not waiting:
+                    del pending[namespace]
+
+
+class FanoutManager(RoomIndex, socketio.AsyncManager):  # type: ignore[misc]
     """AsyncManager whose broadcasts cost no task per recipient."""
 
     def __init__(self) -> None:
@@ -149,7 +199,7 @@ class FanoutManager(socketio.AsyncManager):  # type: ignore[misc]
         )
 
 
-class FanoutRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
+class FanoutRedisManager(RoomIndex, socketio.AsyncRedisManager):  # type: ignore[misc]
     """AsyncRedisManager that publishes first, then fans out locally without per-recipient tasks."""
 
     def __init__(self, url: str, **kwargs: Any) -> None:

@@ -23,7 +23,9 @@ Audience = str | list[str]  # one audience, or several (each recipient gets it o
 class Publisher:
     def __init__(self, sio: socketio.AsyncServer) -> None:
         self._sio = sio
-        self._queue: asyncio.Queue[tuple[str, dict[str, Any], Audience]] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[str, dict[str, Any], Audience, str | None]] = (
+            asyncio.Queue()
+        )
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -38,11 +40,15 @@ class Publisher:
 
     def send(self, entry: Entry, to: Audience) -> None:
         """Broadcast a logged entry to an audience."""
-        self._queue.put_nowait((entry.type, entry.payload(), to))
+        self._queue.put_nowait((entry.type, entry.payload(), to, None))
 
-    def send_volatile(self, type_: str, data: dict[str, Any], to: Audience) -> None:
-        """Broadcast something that the next broadcast replaces (counts, tallies, reactions)."""
-        self._queue.put_nowait((type_, data, to))
+    def send_volatile(
+        self, type_: str, data: dict[str, Any], to: Audience, *, skip: str | None = None
+    ) -> None:
+        """Broadcast something that is not logged: it is replaced by the next one (counts,
+        tallies, reactions), or catching up does not need it (notes updates, which clients
+        sync by state vectors). `skip`: a connection that must not receive it (its sender)."""
+        self._queue.put_nowait((type_, data, to, skip))
 
     async def flush(self) -> None:
         """Wait until everything queued so far was handed to socket.io."""
@@ -50,9 +56,9 @@ class Publisher:
 
     async def _drain(self) -> None:
         while True:
-            type_, payload, to = await self._queue.get()
+            type_, payload, to, skip = await self._queue.get()
             try:
-                await self._sio.emit(type_, payload, to=to)
+                await self._sio.emit(type_, payload, to=to, skip_sid=skip)
             except Exception:
                 # python-socketio's Redis manager raises while Redis is away; clients catch up
                 # through room:sync from the durable log.

@@ -221,6 +221,48 @@ help_requests = sa.Table(
     sa.Index("ix_help_requests_room", "event_id", "room"),
 )
 
+# one shared notes document per workshop room: its update counter, who may write, and the
+# latest snapshot (every update up to `snapshot_seq`, encoded whole); the updates after it are
+# in notes_updates
+notes_docs = sa.Table(
+    "notes_docs",
+    metadata,
+    sa.Column("event_id", sa.String(64), primary_key=True),
+    sa.Column("room", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("mode", sa.String(12), nullable=False, server_default="everyone"),
+    sa.Column("snapshot", sa.LargeBinary, nullable=True),
+    sa.Column("snapshot_seq", sa.Integer, nullable=False, server_default="0"),
+    _now(),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+notes_updates = sa.Table(
+    "notes_updates",
+    metadata,
+    sa.Column("event_id", sa.String(64), primary_key=True),
+    sa.Column("room", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    _now(),
+)
+
+# a version of a notes document: kept when the workshop phase closes, or saved by name
+notes_versions = sa.Table(
+    "notes_versions",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("event_id", sa.String(64), nullable=False),
+    sa.Column("room", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(120), nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),
+    sa.Column("state", sa.LargeBinary, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    _now(),
+    sa.Column("created_by", sa.String(32), sa.ForeignKey("people.id"), nullable=True),
+    sa.Index("ix_notes_versions_room", "event_id", "room"),
+)
+
 # the results gallery: up to three key results per workshop room, typed by its facilitators;
 # `published_at` is set when the workshop phase closes (or by hand after it)
 key_results = sa.Table(

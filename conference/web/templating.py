@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from conference.web.i18n import I18n, pick_locale
+from conference.web.security import content_security_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -41,9 +43,18 @@ class Pages:
         )
 
     def render(
-        self, request: Request, template: str, status_code: int = 200, **context: Any
+        self,
+        request: Request,
+        template: str,
+        status_code: int = 200,
+        *,
+        style_nonce: bool = False,
+        **context: Any,
     ) -> HTMLResponse:
+        """The page in the reader's language; `style_nonce`: the page may add style elements
+        (the notes editor), allowed by a nonce of this response given to it as `csp_nonce`."""
         locale = request_locale(request)
+        nonce = secrets.token_urlsafe(18) if style_nonce else None
         translations = self.i18n.translations(locale)
 
         def page_data(data: Any) -> Markup:
@@ -62,9 +73,12 @@ class Pages:
             format_date=lambda d, f="full": format_date(d, format=f, locale=locale),
             format_time=lambda t, f="short": format_time(t, format=f, locale=locale),
             page_data=page_data,
+            csp_nonce=nonce,
             **context,
         )
         response = HTMLResponse(html, status_code=status_code)
+        if nonce:
+            response.headers["content-security-policy"] = content_security_policy(nonce)
         if request.query_params.get("lang") == locale:
             response.set_cookie(LANG_COOKIE, locale, max_age=365 * 24 * 3600, samesite="lax")
         return response

@@ -410,10 +410,14 @@ async def _personal(
     person = ctx.person
     mine: dict[str, Any] | None = None
     if person.role == Role.PARTICIPANT and shared["rooms"]:
-        conn = await reader.connection()
-        seat = await seats.of_person(conn, ctx.event_id, person.id)
+        seat = await ctx.services.parts[seats.SeatLookup].get(person.id)
         if seat is not None:
-            mine = seat.public(await seats.waitlist_position(conn, ctx.event_id, seat))
+            position = None
+            if seat.waiting:
+                position = await seats.waitlist_position(
+                    await reader.connection(), ctx.event_id, seat
+                )
+            mine = seat.public(position)
     return {
         **shared,
         "seat": mine,
@@ -483,6 +487,7 @@ class SendOut:
 async def _lifetime(services: Services) -> AsyncIterator[None]:
     services.parts.add(SeatCounts(services))
     services.parts.add(PhaseHooks())
+    services.parts.add(seats.SeatLookup(services.db, services.event.id))
     send_out = SendOut(services)
     services.sio.manager.observers.append(send_out.observe)
 
@@ -505,6 +510,7 @@ async def _lifetime(services: Services) -> AsyncIterator[None]:
         await services.parts[SeatCounts].close()
         services.parts.remove(SeatCounts)
         services.parts.remove(PhaseHooks)
+        services.parts.remove(seats.SeatLookup)
 
 
 capability = Capability(

@@ -32,7 +32,7 @@ async def where_to(services: Services, person: Person) -> str | None:
     async with services.db.read() as conn:
         if not (await phases.read(conn, services.event.id)).running:
             return None
-        seat = await seats.of_person(conn, services.event.id, person.id)
+    seat = await services.parts[seats.SeatLookup].get(person.id)
     return seat.room if seat is not None and not seat.waiting else None
 
 
@@ -64,6 +64,7 @@ def workshop_routes(services: Services, pages: Pages) -> list[BaseRoute]:
         return pages.render(
             request,
             "workshop.html",
+            style_nonce=True,
             event=event,
             person=person,
             room=room,

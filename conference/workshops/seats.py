@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.clock import iso, utcnow
 from conference.realtime.errors import Refused
+from conference.storage.batched import BatchedLookup
+from conference.storage.db import Database
 from conference.storage.tables import rooms, workshop_seats
 from conference.storage.upsert import upsert
 
@@ -59,6 +61,24 @@ async def of_person(conn: AsyncConnection, event_id: str, person_id: str) -> Sea
     )
     row = (await conn.execute(query)).first()
     return _seat(row) if row else None
+
+
+async def of_people(conn: AsyncConnection, event_id: str, person_ids: list[str]) -> dict[str, Seat]:
+    query = sa.select(workshop_seats).where(
+        workshop_seats.c.event_id == event_id, workshop_seats.c.person_id.in_(person_ids)
+    )
+    return {row.person_id: _seat(row) for row in await conn.execute(query)}
+
+
+class SeatLookup(BatchedLookup[str, Seat]):
+    """Seats looked up in batches: everyone entering their workshop at once costs a handful
+    of queries (conference/storage/batched.py)."""
+
+    def __init__(self, db: Database, event_id: str) -> None:
+        async def fetch(conn: AsyncConnection, person_ids: list[str]) -> dict[str, Seat]:
+            return await of_people(conn, event_id, person_ids)
+
+        super().__init__(db, fetch)
 
 
 async def all_seats(conn: AsyncConnection, event_id: str) -> list[Seat]:

@@ -191,8 +191,7 @@ async def admit(services: Services, person: Person, room: str, shared: dict[str,
         return
     if not Phase.from_stored(shared.get("workshops", {}).get("phase")).running:
         raise Refused("room.closed")
-    async with services.db.read() as conn:
-        seat = await seats.of_person(conn, services.event.id, person.id)
+    seat = await services.parts[seats.SeatLookup].get(person.id)
     if seat is None or seat.room != room or seat.waiting:
         raise Refused("room.not_yours")
 

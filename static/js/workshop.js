@@ -5,6 +5,7 @@ import { mountChat } from "./lib/chat-ui.js";
 import { mountGalleryFacilitator } from "./lib/gallery-ui.js";
 import { connectLive } from "./lib/live.js";
 import { el, format, pageData, say } from "./lib/page.js";
+import { mountNotes } from "./lib/notes-ui.js";
 import { mountPollsModerator, mountPollsParticipant } from "./lib/polls-ui.js";
 import { followPhase, mountTimer } from "./lib/workshops-phase.js";
 
@@ -31,6 +32,15 @@ mountChat(live, document, { room, moderation: data.manager ? moderation() : null
 if (data.manager) mountPollsModerator(live, document);
 if (data.manager) mountGalleryFacilitator(live, document);
 else mountPollsParticipant(live, document);
+let notes = null;
+live.onSnapshot(() => {
+  if (!notes) notes = mountNotes(live, document, {
+    room,
+    manager: data.manager,
+    styleNonce: data.style_nonce,
+    strings: strings.notes || {},
+  });
+});
 
 // --- the phase and its timer ------------------------------------------------------------
 
@@ -136,3 +146,4 @@ function moderation() {
 }
 
 window.conferenceLive = live;
+window.conferenceNotes = () => notes; // for browser tests

@@ -1,7 +1,7 @@
 """the results gallery (key results and their upvotes) and built event reports
 
-Revision ID: 0004_results
-Revises: 0003
+Revision ID: 0005_results
+Revises: 0004n
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_results"
-down_revision = "0003"
+revision = "0005_results"
+down_revision = "0004n"
 branch_labels = None
 depends_on = None
 
