@@ -18,9 +18,18 @@ from conference.web.templating import TEMPLATES
 CSS = TEMPLATES / "report" / "report.css"
 
 
+NOTES_BELOW = 4  # the notes sit below the workshop's h3 and its "Notes" h4
+
+
 def markdown_html(text: str) -> Markup:
-    """Notes as HTML; raw HTML in them stays text (markdown-it escapes it)."""
-    return Markup(MarkdownIt("commonmark", {"html": False}).render(text))
+    """Notes as HTML, their headings below the chapter's (h5, h6); raw HTML in them stays text
+    (markdown-it escapes it)."""
+    parser = MarkdownIt("commonmark", {"html": False})
+    tokens = parser.parse(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, NOTES_BELOW + int(token.tag[1]))}"
+    return Markup(parser.renderer.render(tokens, parser.options, {}))
 
 
 def _image(chart: Chart) -> str:

@@ -13,10 +13,15 @@ from conference.auth.roles import Role
 from conference.storage.db import Database
 from conference.storage.tables import attendance
 from tests.fixtures.live_server import Client, LiveServer
+from tests.notes.helpers import Writer
 
 WORKSHOPS = ("vernetzung", "fachkraefte")
 CONSENTED = ("Erika Einverstanden", "Emil Einverstanden")
 UNNAMED = ("Ulla Ungenannt", "Udo Ungenannt")
+NOTES = {
+    "vernetzung": "\n### Verabredungen\n\n- **Stammtisch** im Mai\n- Plattform *prüfen*\n",
+    "fachkraefte": "\n### Offene Punkte\n\n1. Ausbildungsverbund klären\n",
+}
 KEY_RESULTS = {
     "vernetzung": ["Regionale Stammtische einrichten", "Gemeinsame Plattform", "Mentoring"],
     "fachkraefte": ["Ausbildungsverbund gründen", "Zuwanderung erleichtern"],
@@ -143,6 +148,13 @@ async def run_short_event(live: LiveServer, connect: Any) -> ShortEvent:
         await client.ok("room:join", {"room": WORKSHOPS[index % 2]})
     for room, texts in KEY_RESULTS.items():
         await hosts[room].ok("gallery:save", {"room": room, "results": texts})
+        notes = Writer(hosts[room], room)
+        await notes.open()
+        end = len(str(notes.text).encode())
+        sent = await notes.send(
+            notes.edit(lambda text, at=end, room=room: text.insert(at, NOTES[room]))
+        )
+        assert sent["ok"], sent
     await mod.ok("workshops:close", {})
     await mod.ok("agenda:set", {"item": "abschluss"})
     card = await people[0].wait_for("gallery:card", lambda d: d["card"]["room"] == "fachkraefte")

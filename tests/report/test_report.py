@@ -15,7 +15,13 @@ from pypdf import PdfReader
 
 from conference.web.i18n import I18n
 from tests.fixtures.live_server import Client, LiveServer, logged_in
-from tests.report.event import CONSENTED, KEY_RESULTS, UNNAMED, ShortEvent, run_short_event
+from tests.report.event import (
+    CONSENTED,
+    KEY_RESULTS,
+    UNNAMED,
+    ShortEvent,
+    run_short_event,
+)
 
 SECTIONS = (
     "Agenda as it ran",
@@ -132,6 +138,10 @@ async def test_the_report_from_the_console_has_every_section_and_number_and_is_t
     for texts in KEY_RESULTS.values():
         for result in texts:
             assert result in text
+    # the workshops' notes as of the phase-close version, markdown laid out
+    assert "Verabredungen" in text
+    assert "Stammtisch im Mai" in text
+    assert "Ausbildungsverbund klären" in text
     # no names without --names
     for name in CONSENTED + UNNAMED:
         assert name not in text
@@ -159,6 +169,10 @@ async def test_the_docx_has_the_same_sections_as_headings_and_names_only_on_requ
         assert de(section) in headings, section
     for room in KEY_RESULTS:
         assert any(room[:4].lower() in h.lower() for h in headings)
+    # the notes' own headings sit below the workshop's, and their lists stay lists
+    assert "Verabredungen" in headings
+    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert "Stammtisch im Mai" in bullets
     everything = "\n".join(p.text for p in document.paragraphs) + "\n".join(
         cell.text for table in document.tables for row in table.rows for cell in row.cells
     )
