@@ -1,9 +1,9 @@
 """`python -m bench [scenario …] [--quick | --n N]`: start the servers, run, print, save JSON.
 
-Scenarios: joinstorm, fanout, reactions, votes, memory, redis, workshops (default: all). Every
-scenario runs against our server and the bare python-socketio baseline in the same invocation;
-fan-out also against a bare ASGI websocket broadcast (the ceiling); the workshop switch against
-the plenary join storm of the same N.
+Scenarios: joinstorm, fanout, reactions, votes, memory, redis, workshops, notes (default: all).
+Every scenario runs against our server and the bare python-socketio baseline in the same
+invocation; fan-out also against a bare ASGI websocket broadcast (the ceiling); the workshop
+switch against the plenary join storm of the same N; the notes against a bare relay.
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench import harness, report, scenarios, workshops
+from bench import harness, notes, report, scenarios, workshops
 from bench.polls import vote_setup
 from bench.scenarios import Crowd
 
-ALL = ["joinstorm", "fanout", "reactions", "votes", "memory", "redis", "workshops"]
+ALL = ["joinstorm", "fanout", "reactions", "votes", "memory", "redis", "workshops", "notes"]
 RESULTS = Path(__file__).resolve().parent / "results"
+FIVE_ROOMS = ["vernetzung", "fachkraefte", "digitalisierung", "transformation", "akzeptanz"]
 
 
 def plan(args: argparse.Namespace) -> dict[str, Any]:
@@ -49,6 +50,7 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
             "prestart": True,
             "memory_kinds": ["ours", "ours_deflate"],
             "workshop_cells": [[n, 5]],
+            "notes_cells": [[[["vernetzung", 8], ["fachkraefte", 8]], 8.0, 2.0]],
         }
     return {
         "join_sizes": [200, 1000, 2000],
@@ -67,6 +69,12 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
         "prestart": False,
         "memory_kinds": ["ours", "ours_arriving", "ours_deflate", "baseline"],
         "workshop_cells": [[200, 5], [200, 50], [2000, 5], [2000, 50]],
+        # the reference event's five workshops of 40 writers, 1 update a second each; and one
+        # document with 400 writers at 50 updates a second
+        "notes_cells": [
+            [[[room, 40] for room in FIVE_ROOMS], 40.0, 10.0],
+            [[["vernetzung", 400]], 50.0, 10.0],
+        ],
     }
 
 
@@ -267,6 +275,28 @@ async def run_workshops(p: dict[str, Any], out: dict[str, Any]) -> None:
     out["workshops"] = rows
 
 
+async def run_notes(p: dict[str, Any], out: dict[str, Any]) -> None:
+    """Each cell on fresh servers, ours and the bare relay."""
+    rows = []
+    for layout, rate, duration in p["notes_cells"]:
+        cell: dict[str, Any] = {}
+        for kind in ("ours", "baseline"):
+            start = (
+                harness.start_ours if kind == "ours" else lambda: harness.start_plain("baseline")
+            )
+            server = await asyncio.to_thread(start)
+            try:
+                cell[kind] = await notes.notes_load(
+                    server, [tuple(x) for x in layout], rate, duration
+                )
+            finally:
+                server.stop()
+        cell.update(notes.summary(cell["ours"], cell["baseline"]))
+        rows.append(cell)
+        report.progress(f"notes {len(layout)} document(s) x {layout[0][1]} writers done")
+    out["notes"] = rows
+
+
 async def main_async(selected: list[str], p: dict[str, Any]) -> dict[str, Any]:
     harness.pin_generator()
     scenarios.SETTLE = p["settle"]
@@ -287,6 +317,8 @@ async def main_async(selected: list[str], p: dict[str, Any]) -> dict[str, Any]:
             await run_redis(servers, p, out)
         if "workshops" in selected:
             await run_workshops(p, out)
+        if "notes" in selected:
+            await run_notes(p, out)
     finally:
         servers.stop_all()
     return out

@@ -1,8 +1,8 @@
 """The bare python-socketio baseline: no application logic, the same fan-out as ours.
 
 `connect` accepts any auth, `join` enters a room, `chat` numbers the message and broadcasts it
-to the room, `react` is counted, `vote` is counted per person; started under uvicorn with the
-same options as `conference serve`.
+to the room, `react` is counted, `vote` is counted per person, `notes` relays an update's bytes
+to the rest of the room; started under uvicorn with the same options as `conference serve`.
 """
 
 from __future__ import annotations
@@ -56,6 +56,13 @@ async def chat(sid: str, data: dict[str, Any]) -> dict[str, Any]:
 @sio.on("react")
 async def react(sid: str, data: dict[str, Any]) -> None:
     state["reactions"] += 1
+
+
+@sio.on("notes")
+async def notes(sid: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A relay: the update's bytes to the room, without a document or a database."""
+    await sio.emit("notes", data, to=data["room"], skip_sid=sid)
+    return {"ok": True, "data": None}
 
 
 @sio.on("vote")

@@ -341,6 +341,67 @@ def table(document: dict[str, Any]) -> str:
                 rows,
             ),
         ]
+    if "notes" in results:
+        rows = []
+        for cell in results["notes"]:
+            for kind in ("ours", "baseline"):
+                r = cell[kind]
+                rows.append(
+                    [
+                        kind,
+                        r["documents"],
+                        r["writers"],
+                        r["updates_per_s_per_doc"],
+                        r["arrival"]["p50_ms"],
+                        r["arrival"]["p95_ms"],
+                        r["arrival"]["p99_ms"],
+                        r["ack"]["p95_ms"],
+                        r["durable_per_s"],
+                        r["server_cpu_ms_per_update"],
+                        r["memory_per_document_kb"],
+                        r["acked"],
+                        r["refused"],
+                    ]
+                )
+            rows.append(
+                [
+                    "ratio",
+                    "",
+                    "",
+                    "",
+                    "",
+                    f"{cell['p95_ratio']}×",
+                    "",
+                    "",
+                    "",
+                    f"{cell['cpu_ratio']}×",
+                    "",
+                    "",
+                    "",
+                ]
+            )
+        out += [
+            "\n8 shared notes (send → arrival at the other writers; ack = durable; the bare relay"
+            " forwards the same bytes without a document or a database)",
+            _rows(
+                [
+                    "server",
+                    "docs",
+                    "writers",
+                    "upd/s/doc",
+                    "p50 ms",
+                    "p95 ms",
+                    "p99 ms",
+                    "ack p95",
+                    "durable/s",
+                    "cpu ms/upd",
+                    "KB/doc",
+                    "acked",
+                    "refused",
+                ],
+                rows,
+            ),
+        ]
     t = document.get("targets", {})
     if t:
         out.append("\ntargets of the issue")
@@ -358,6 +419,22 @@ def targets(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     def put(name: str, figure: Any, met: bool | None) -> None:
         t[name] = {"figure": figure, "met": met}
 
+    for cell in results.get("notes", []):
+        ours = cell["ours"]
+        if ours["writers"] >= 400 and ours["documents"] == 1:
+            p95 = ours["arrival"]["p95_ms"]
+            put(
+                "notes: 400 writers on one document, p95 ≤ 100 ms",
+                f"p95 {p95} ms, {ours['refused']} refused",
+                p95 is not None and p95 <= 100 and ours["refused"] == 0,
+            )
+        if ours["writers"] >= 200:
+            kb = ours["memory_per_document_kb"]
+            put(
+                f"notes: ≤ 1 MB per document ({ours['documents']} documents)",
+                f"{kb} KB",
+                kb <= 1024,
+            )
     for row in results.get("workshops", []):
         if row["n"] >= 2000:
             worst = max(row["ratio_into"] or 1e9, row["ratio_back"] or 1e9)

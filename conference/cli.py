@@ -141,6 +141,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from conference.notes.cli import export_notes
+
+    settings = _settings(args)
+    data, name = asyncio.run(export_notes(settings, args.format))
+    output = Path(args.output or name)
+    output.write_bytes(data)
+    print(f"{output}: {len(data)} bytes")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="conference", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -200,6 +211,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--output", help="file to write (default: EVENT-report.FORMAT)")
     sub.set_defaults(func=cmd_report)
+
+    sub = commands.add_parser("export", help="export records of the event as documents")
+    common(sub)
+    sub.add_argument("what", choices=["notes"], help="notes: every workshop's shared notes")
+    sub.add_argument("--format", choices=["docx", "md"], default="docx")
+    sub.add_argument("--output", help="file to write (default: <event>-workshop-notizen.<format>)")
+    sub.set_defaults(func=cmd_export)
 
     sub = commands.add_parser("purge", help="delete all data of the event after the event")
     common(sub)

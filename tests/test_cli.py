@@ -138,3 +138,40 @@ def test_links_without_a_database_say_what_to_do(env: dict[str, str]) -> None:
     result = run("links", env=env)
     assert result.returncode == 2
     assert "conference migrate" in result.stderr
+
+
+def test_export_notes_writes_every_workshop_in_one_document(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    import asyncio
+    import io
+
+    import docx
+
+    from conference.notes import store
+    from conference.notes.docs import text_update
+    from conference.storage.db import Database
+
+    assert run("migrate", env=env).returncode == 0
+
+    async def write_notes() -> None:
+        db = Database(env["CONFERENCE_DATABASE_URL"])
+        try:
+            async with db.write() as conn:
+                update = text_update("## Ergebnisse\n\n- Größere Netzwerke\n")
+                await store.create(conn, "kickoff", "vernetzung", update)
+        finally:
+            await db.close()
+
+    asyncio.run(write_notes())
+    output = tmp_path / "notizen.docx"
+    done = run("export", "notes", "--output", str(output), env=env)
+    assert done.returncode == 0, done.stderr
+    document = docx.Document(io.BytesIO(output.read_bytes()))
+    paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
+    assert paragraphs[0][0] == "Title"
+    assert ("Heading 1", "Vernetzung: Wie Initiativen voneinander lernen") in paragraphs
+    assert ("List Bullet", "Größere Netzwerke") in paragraphs
+    markdown = run("export", "notes", "--format", "md", "--output", str(tmp_path / "n.md"), env=env)
+    assert markdown.returncode == 0
+    assert "- Größere Netzwerke" in (tmp_path / "n.md").read_text(encoding="utf-8")

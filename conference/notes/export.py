@@ -14,6 +14,9 @@ from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from conference.realtime.errors import N_
+
+TITLE = N_("Workshop notes: %(event)s")  # the title of every workshop's notes in one file
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MARKDOWN_TYPE = "text/markdown; charset=utf-8"
 

@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.notes import store
 from conference.notes.docs import TEXT
+from conference.notes.export import Section
+from conference.rooms.registry import Room
 
 
 async def current_text(conn: AsyncConnection, event_id: str, room: str) -> str | None:
@@ -28,3 +30,13 @@ async def phase_close_text(conn: AsyncConnection, event_id: str, room: str) -> s
     """The notes as they were when the workshop phase last closed (the version kept then)."""
     found = await store.latest_auto_version(conn, event_id, room)
     return found[1] if found else None
+
+
+async def sections(conn: AsyncConnection, event_id: str, rooms: list[Room]) -> list[Section]:
+    """The notes of these rooms (those that have notes), as sections of a document."""
+    found = []
+    for room in rooms:
+        text = await current_text(conn, event_id, room.id)
+        if text is not None:
+            found.append(Section(room.title, text, room.facilitator))
+    return found

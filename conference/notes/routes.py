@@ -14,8 +14,7 @@ from starlette.routing import BaseRoute, Route
 from conference.auth.people import Person
 from conference.auth.roles import Role
 from conference.notes import export
-from conference.notes.read import current_text
-from conference.realtime.errors import N_
+from conference.notes.read import current_text, sections
 from conference.rooms.registry import Room
 from conference.services import Services
 from conference.web.identity import current_person, moderator_or_refusal
@@ -23,7 +22,6 @@ from conference.web.templating import Pages
 from conference.workshops import seats
 
 NO_STORE = {"cache-control": "no-store"}
-TITLE = N_("Workshop notes: %(event)s")
 _html = MarkdownIt("commonmark", {"html": False})  # raw HTML in the notes stays text
 
 
@@ -118,11 +116,7 @@ def notes_routes(services: Services, pages: Pages) -> list[BaseRoute]:
 async def all_workshops_docx(services: Services) -> bytes:
     """Every workshop's notes in one Word document, in the rooms' order."""
     event = services.event
-    sections = []
     async with services.db.read() as conn:
-        for room in services.rooms.workshops():
-            text = await current_text(conn, event.id, room.id)
-            if text is not None:
-                sections.append(_section(room, text))
-    title = services.i18n.gettext(event.language, TITLE) % {"event": event.title}
-    return export.docx(title, sections, language=event.language)
+        found = await sections(conn, event.id, services.rooms.workshops())
+    title = services.i18n.gettext(event.language, export.TITLE) % {"event": event.title}
+    return export.docx(title, found, language=event.language)

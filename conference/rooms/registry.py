@@ -88,6 +88,30 @@ async def read_workshops(conn: AsyncConnection, event_id: str) -> list[Room]:
     return [_from_row(row) for row in await conn.execute(query)]
 
 
+def file_rooms(event: Event) -> list[Room]:
+    """The workshops of the event file, as rooms."""
+    return [
+        Room(
+            id=w.id,
+            title=w.title,
+            description=w.description,
+            capacity=w.capacity,
+            facilitator=w.facilitator,
+            video_url=w.video_url,
+            position=i,
+        )
+        for i, w in enumerate(event.workshops)
+    ]
+
+
+async def every_workshop(conn: AsyncConnection, event: Event) -> list[Room]:
+    """The event file's rooms and the rooms in SQL (added live, or changed there), without a
+    running server (the command line)."""
+    rooms = {room.id: room for room in file_rooms(event)}
+    rooms.update({room.id: room for room in await read_workshops(conn, event.id)})
+    return sorted(rooms.values(), key=lambda room: (room.position, room.id))
+
+
 async def write_file_rooms(conn: AsyncConnection, event: Event, now: dt.datetime) -> None:
     """Insert the event file's workshops, or bring their rows in step with the file."""
     existing = {room.id: room for room in await read_workshops(conn, event.id)}
@@ -121,18 +145,7 @@ class Rooms:
         self._db = db
         self._event = event
         self.plenary = Room(id=PLENARY, title=event.title)
-        self._workshops: dict[str, Room] = {
-            w.id: Room(
-                id=w.id,
-                title=w.title,
-                description=w.description,
-                capacity=w.capacity,
-                facilitator=w.facilitator,
-                video_url=w.video_url,
-                position=i,
-            )
-            for i, w in enumerate(event.workshops)
-        }
+        self._workshops: dict[str, Room] = {room.id: room for room in file_rooms(event)}
 
     async def load(self) -> None:
         """Write the event file's rooms to SQL and read every room (at start-up)."""

@@ -49,5 +49,9 @@ def test_smoke_run_completes_without_loss(tmp_path: Path) -> None:
         for move in ("into_rooms", "back_to_plenary"):
             assert row[move]["failures"] == 0, row
             assert row[move]["moved"] == row["n"], row
+    for cell in results["notes"]:
+        for kind in ("ours", "baseline"):
+            assert cell[kind]["acked"] == cell[kind]["sent"], cell[kind]
+            assert cell[kind]["arrival"]["count"] > 0, cell[kind]
     assert "table" not in document
     assert "plenary fan-out" in run.stdout

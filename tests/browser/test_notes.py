@@ -90,6 +90,31 @@ async def test_two_people_write_at_the_same_spot(
     assert both.count("Anna schreibt hier.") == 1
     assert both.count("Bruno auch!") == 1
 
+    # Anna loses the connection and writes on; back online, both pages hold both texts
+    await anna.context.set_offline(True)
+    await expect(anna.locator("body[data-live='reconnecting']")).to_be_attached(timeout=30_000)
+    await anna.locator("#notes-editor .cm-content").click()
+    await anna.keyboard.press("Control+End")
+    await anna.keyboard.type("Offline geschrieben.", delay=10)
+    await bruno.locator("#notes-editor .cm-content").click()
+    await bruno.keyboard.press("Control+End")
+    await bruno.keyboard.type("Online dazu.", delay=10)
+    await anna.context.set_offline(False)
+    for _ in range(200):
+        texts = [await _text(anna), await _text(bruno)]
+        if (
+            texts[0] == texts[1]
+            and "Offline geschrieben." in texts[0]
+            and "Online dazu." in texts[0]
+        ):
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise AssertionError(f"offline writing was not merged: {texts!r}")
+    both = texts[0]
+    assert both.count("Offline geschrieben.") == 1
+    assert await _stored(server) == both
+
     # a third page, opened later, shows the same
     _, host_token = await server.person(Role.FACILITATOR, name="Team Vernetzung", room=ROOM)
     host = await join(new_context, server, host_token)

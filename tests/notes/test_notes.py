@@ -264,3 +264,57 @@ async def test_a_bad_state_vector_is_refused(afternoon: LiveServer, connect: Any
         "notes:open", {"room": room, "state_vector": base64.b64encode(b"\xff" * 9).decode()}
     )
     assert ack["error"]["code"] == "notes.bad_update"
+
+
+async def test_many_updates_are_compacted_into_a_snapshot(
+    afternoon: LiveServer, connect: Any
+) -> None:
+    import sqlalchemy as sa
+
+    from conference.notes.docs import COMPACT_EVERY
+    from conference.storage.tables import notes_docs, notes_updates
+
+    mod = await moderator(afternoon, connect)
+    room = await new_room(mod, capacity=5)
+    writers = [
+        Writer(await facilitator(afternoon, connect, room, f"Kompakt {i}"), room) for i in range(6)
+    ]
+    for writer in writers:
+        await writer.open()
+    per_writer = COMPACT_EVERY // len(writers) + 5
+
+    async def type_(writer: Writer, index: int) -> None:
+        for number in range(per_writer):
+            token = f"[{index}.{number}]"
+            update = writer.edit(lambda t, token=token: t.insert(0, token))
+            assert (await writer.send(update))["ok"]
+            await asyncio.sleep(0.1)  # within the notes' rate limit
+
+    await asyncio.gather(*(type_(w, i) for i, w in enumerate(writers)))
+    db = Database(afternoon.database_url)
+    try:
+        for _ in range(100):
+            async with db.read() as conn:
+                row = (
+                    await conn.execute(sa.select(notes_docs).where(notes_docs.c.room == room))
+                ).one()
+                left = (
+                    await conn.execute(
+                        sa.select(sa.func.count()).where(notes_updates.c.room == room)
+                    )
+                ).scalar_one()
+            if row.snapshot_seq >= COMPACT_EVERY:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await db.close()
+    assert row.snapshot_seq >= COMPACT_EVERY
+    assert left == row.seq - row.snapshot_seq  # the snapshot's updates are gone
+    stored = await _stored(afternoon, room)
+    assert stored is not None
+    for index in range(len(writers)):
+        for number in range(per_writer):
+            assert stored.count(f"[{index}.{number}]") == 1
+    late = Writer(await facilitator(afternoon, connect, room, "Nach dem Verdichten"), room)
+    await late.open()
+    assert str(late) == stored

@@ -143,7 +143,7 @@ export function mountWorkshopsConsole(live, doc) {
         el("td", { className: "num", text: room.present }),
         el("td", { className: "num", text: format(strings.seats, { taken: room.taken, capacity: room.capacity }) }),
         el("td", { className: "num", text: room.waiting }),
-        el("td", {}, [peekButton(room), " ", openLink(room)]),
+        el("td", {}, [peekButton(room), " ", openLink(room), " ", notesLink(room)]),
       ];
       let row = rows.get(room.id);
       if (!row) {
@@ -183,6 +183,18 @@ export function mountWorkshopsConsole(live, doc) {
         rel: "noopener",
         "aria-label": format(strings.open_room_label, { title: room.title }),
         "data-action": "open",
+      },
+    });
+  }
+
+  function notesLink(room) {
+    return el("a", {
+      className: "button-small",
+      text: strings.notes,
+      attrs: {
+        href: `/workshop/${encodeURIComponent(room.id)}/notes.docx`,
+        "aria-label": format(strings.notes_label, { title: room.title }),
+        "data-action": "notes",
       },
     });
   }

@@ -84,6 +84,10 @@ export function mountWorkshopsParticipant(live, doc) {
       if (room && room.facilitator) items.push(el("p", { text: `${strings.facilitation} ${room.facilitator}` }));
       if (clock.phase && clock.phase.status !== "closed") {
         items.push(el("p", {}, [el("a", { className: "button", text: strings.go, attrs: { href: roomUrl(seat.room) } })]));
+      } else if (clock.phase && clock.phase.closed_at) {
+        // after the workshops: their notes stay readable for the room's people
+        const notes = `${roomUrl(seat.room)}/notes`;
+        items.push(el("p", {}, [el("a", { text: strings.notes, attrs: { href: notes } })]));
       }
     } else if (seat && seat.waiting) {
       items.push(el("p", { text: format(strings.waiting, { title: titleOf(seat.room), n: seat.position || 1 }) }));
