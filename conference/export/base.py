@@ -9,6 +9,7 @@ in CSV and as numbers in XLSX.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import re
@@ -160,9 +161,13 @@ Collect = Callable[[Any], Awaitable[list[Table]]]
 
 @dataclass(frozen=True, slots=True)
 class TableExport:
-    """A spreadsheet export: `collect(services)` reads its tables (async, SQL); `render_tables`
-    writes them as CSV or XLSX (CPU: off the event loop)."""
+    """A spreadsheet export: `collect(services)` reads its tables (async, SQL); `render` writes
+    them as CSV or XLSX in a worker thread (the CPU part stays off the event loop)."""
 
     identifier: str
     name: str
     collect: Collect
+
+    async def render(self, services: Any, style: Style, format: Format, stem: str) -> Rendered:
+        tables = await self.collect(services)
+        return await asyncio.to_thread(render_tables, tables, style, format, stem)

@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from conference.export.base import FORMATS, Rendered, TableExport
-from conference.export.http import download, spreadsheet
+from conference.export.http import download, style_of
 from conference.polls.export import EXPORT as POLLS
 from conference.qa.export import EXPORT as QUESTIONS
 from conference.report import store
@@ -49,13 +49,13 @@ def report_routes(services: Services, pages: Pages) -> list[BaseRoute]:
             return pages.render(
                 request, "message.html", kind="not_found", status_code=404, event=event
             )
-        tables = await found.collect(services)
-        return await spreadsheet(
+        rendered = await found.render(
             services,
-            tables,
+            style_of(services),
             "xlsx" if format == "xlsx" else "csv",
             f"{event.id}-{found.identifier}",
         )
+        return download(rendered)
 
     return [
         Route("/moderator/reports/{id}", report, name="report_download"),
