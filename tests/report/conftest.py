@@ -1,4 +1,5 @@
-"""A server of its own with one short event on it: the report reads the whole event."""
+"""A server of its own with one short event on it (run once for the package): the report and
+the exports read the whole event."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Any
 import pytest
 
 from tests.fixtures.live_server import Client, LiveServer, start_servers, stop_servers
+from tests.report.event import ShortEvent, run_short_event
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def event_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     server = start_servers(
         tmp_path_factory.mktemp("report-event"),
@@ -22,9 +24,9 @@ def event_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
     stop_servers(server)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 async def connect_module() -> AsyncIterator[Callable[..., Any]]:
-    """`connect` for the whole module: the short event's people stay for every test."""
+    """`connect` for the whole package: the short event's people stay for every test."""
     clients: list[Client] = []
 
     async def _connect(url: str, token: str | None = None, **kwargs: Any) -> Client:
@@ -34,3 +36,8 @@ async def connect_module() -> AsyncIterator[Callable[..., Any]]:
 
     yield _connect
     await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
+
+
+@pytest.fixture(scope="package")
+async def short_event(event_server: LiveServer, connect_module: Any) -> ShortEvent:
+    return await run_short_event(event_server, connect_module)

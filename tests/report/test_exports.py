@@ -12,12 +12,7 @@ import openpyxl
 import pytest
 
 from tests.fixtures.live_server import LiveServer, logged_in
-from tests.report.event import ShortEvent, run_short_event
-
-
-@pytest.fixture(scope="module")
-async def short_event(event_server: LiveServer, connect_module: Any) -> ShortEvent:
-    return await run_short_event(event_server, connect_module)
+from tests.report.event import ShortEvent
 
 
 def csv_blocks(data: bytes) -> list[list[list[str]]]:

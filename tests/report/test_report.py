@@ -10,7 +10,6 @@ from typing import Any
 
 import docx
 import pikepdf
-import pytest
 from pypdf import PdfReader
 
 from conference.web.i18n import I18n
@@ -20,7 +19,6 @@ from tests.report.event import (
     KEY_RESULTS,
     UNNAMED,
     ShortEvent,
-    run_short_event,
 )
 
 SECTIONS = (
@@ -31,11 +29,6 @@ SECTIONS = (
     "Workshops",
     "Method and data protection",
 )
-
-
-@pytest.fixture(scope="module")
-async def short_event(event_server: LiveServer, connect_module: Any) -> ShortEvent:
-    return await run_short_event(event_server, connect_module)
 
 
 def de(text: str) -> str:
