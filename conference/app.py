@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from conference.auth.lookup import TokenLookup
 from conference.auth.sessions import SessionCodec
 from conference.capabilities import CAPABILITIES
+from conference.clock import Clock, SystemClock
 from conference.events.loader import load_event
 from conference.polls.service import seed as seed_prepared_polls
 from conference.realtime.dispatch import Dispatcher
@@ -67,7 +68,7 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def build_services(settings: Settings) -> Services:
+def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     sio = create_sio(settings)
     event = load_event(settings.event_file)
     snapshots = RoomSnapshots(event.id)
@@ -87,6 +88,7 @@ def build_services(settings: Settings) -> Services:
         snapshots=snapshots,
         tokens=TokenLookup(db, event.id),
         rooms=rooms,
+        clock=clock or SystemClock(),
     )
 
 
@@ -107,9 +109,10 @@ def _tune_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
-    """The whole server as one ASGI app; storage and room state open in its lifespan."""
-    services = build_services(settings or Settings())
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> socketio.ASGIApp:
+    """The whole server as one ASGI app; storage and room state open in its lifespan.
+    `clock` is the time the scheduled jobs see (tests move it)."""
+    services = build_services(settings or Settings(), clock)
     services.parts.add(SnapshotParts(CAPABILITIES.values()))
     dispatcher = Dispatcher(services, [c.router for c in CAPABILITIES.values()])
     realtime = Realtime(services, dispatcher)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conference.accessibility.capability import capability as accessibility
 from conference.agenda.handlers import capability as agenda
 from conference.announcements.handlers import capability as announcements
 from conference.chat.handlers import capability as chat
@@ -10,6 +11,7 @@ from conference.gallery.handlers import capability as gallery
 from conference.moderation.handlers import capability as moderation
 from conference.notes.handlers import capability as notes
 from conference.polls.handlers import capability as polls
+from conference.privacy.capability import capability as privacy
 from conference.qa.handlers import capability as qa
 from conference.reactions.handlers import capability as reactions
 from conference.realtime.capability import Capability
@@ -31,4 +33,6 @@ CAPABILITIES: dict[str, Capability] = {
     "notes": notes,  # notes:open/update/awareness/mode/save/versions/version/restore
     "gallery": gallery,  # gallery:save/publish/upvote/show: key results of the workshops
     "report": report,  # report:build/list: the event report off the event loop; the exports
+    "privacy": privacy,  # /privacy, /my-data (export, withdrawal), the deletion job
+    "accessibility": accessibility,  # the statement with feedback; plain and sign language
 }

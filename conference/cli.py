@@ -55,6 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from conference.app import create_app
+    from conference.logs import log_config
     from conference.realtime.server import transport_limit
     from conference.storage.migrate import migrate
 
@@ -73,6 +74,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         log_level=settings.log_level,
+        # no client addresses and no join links in the logs (conference/logs.py)
+        log_config=log_config(settings.log_ip_addresses, settings.log_level),
         ws_max_size=transport_limit(settings),
         # permessage-deflate doubles memory per client and slows fan-out (docs/benchmarks.md)
         ws_per_message_deflate=False,
@@ -112,10 +115,11 @@ def cmd_purge(args: argparse.Namespace) -> int:
     from conference.purge import purge
 
     if not args.yes:
-        raise ConfigError("purge deletes every record of the event for good: add --yes")
+        raise ConfigError("purge deletes personal data for good: add --yes")
     deleted = asyncio.run(purge(_settings(args), now=args.now))
-    for table, count in deleted.items():
-        print(f"{table}: {count} deleted")
+    print("rows deleted:" if args.now else "rows deleted or anonymised:")
+    for name, count in deleted.items():
+        print(f"  {name}: {count}")
     return 0
 
 
@@ -219,10 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--output", help="file to write (default: <event>-workshop-notizen.<format>)")
     sub.set_defaults(func=cmd_export)
 
-    sub = commands.add_parser("purge", help="delete all data of the event after the event")
+    sub = commands.add_parser(
+        "purge", help="delete the personal data whose retention period has ended"
+    )
     common(sub)
     sub.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
-    sub.add_argument("--now", action="store_true", help="do not wait for delete_data_after_days")
+    sub.add_argument(
+        "--now", action="store_true", help="delete every record of the event today, results too"
+    )
     sub.set_defaults(func=cmd_purge)
     return parser
 

@@ -12,6 +12,7 @@ import socketio
 from conference.auth.lookup import TokenLookup
 from conference.auth.people import Person
 from conference.auth.sessions import SessionCodec
+from conference.clock import Clock, SystemClock
 from conference.events.model import Event
 from conference.realtime.connection import Connection
 from conference.realtime.publish import Publisher
@@ -88,6 +89,7 @@ class Services:
     tokens: TokenLookup
     rooms: Rooms
     parts: Parts = field(default_factory=Parts)
+    clock: Clock = field(default_factory=SystemClock)
     process_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     # this process's socket.io connections by sid, and rooms whose presence changed
     connections: dict[str, Connection] = field(default_factory=dict)

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     presenter_key: SecretStr | None = None
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_ip_addresses: Literal["none", "shortened"] = "none"
+    deletion_interval_seconds: float = Field(default=3600.0, ge=1)
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -36,6 +37,7 @@ class Person:
     workshop_second: str | None
     muted: bool
     removed: bool
+    anonymised: bool = False
 
     @classmethod
     def from_row(cls, row: sa.Row[tuple[object, ...]]) -> Person:
@@ -52,6 +54,7 @@ class Person:
             workshop_second=m["workshop_second"],
             muted=bool(m["muted"]),
             removed=m["removed_at"] is not None,
+            anonymised=m["anonymised_at"] is not None,
         )
 
     def manages(self, room: str) -> bool:
@@ -59,14 +62,19 @@ class Person:
         facilitators their own room."""
         return is_moderator(self.role) or (self.role == Role.FACILITATOR and self.room == room)
 
-    def public(self) -> dict[str, str]:
+    def public(self) -> dict[str, Any]:
         """What other people of the event may see."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "organisation": self.organisation,
-            "role": self.role,
-        }
+        return public_person(self.id, self.name, self.organisation, self.role, self.anonymised)
+
+
+def public_person(
+    person_id: str, name: str, organisation: str, role: str, anonymised: bool
+) -> dict[str, Any]:
+    """A person as others see them; a withdrawn or expired person is only `deleted: true`
+    (pages show a translated "deleted person")."""
+    if anonymised:
+        return {"id": person_id, "name": "", "organisation": "", "role": role, "deleted": True}
+    return {"id": person_id, "name": name, "organisation": organisation, "role": role}
 
 
 def normalise_email(email: str | None) -> str | None:

@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from conference.auth.people import public_person
 from conference.storage.tables import chat_messages, people
 
 _COLUMNS = (
@@ -19,6 +20,7 @@ _COLUMNS = (
     people.c.name,
     people.c.organisation,
     people.c.role,
+    people.c.anonymised_at,
 )
 
 
@@ -30,12 +32,9 @@ def as_message(row: Any) -> dict[str, Any]:
         "body": row.body,
         "seq": row.seq,
         "created_at": row.created_at.isoformat(),
-        "person": {
-            "id": row.person_id,
-            "name": row.name,
-            "organisation": row.organisation,
-            "role": row.role,
-        },
+        "person": public_person(
+            row.person_id, row.name, row.organisation, row.role, row.anonymised_at is not None
+        ),
     }
 
 

@@ -17,6 +17,29 @@ from pydantic import (
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+# a file on this server ("/static/…") or on the organiser's host ("https://…"), or nothing
+MediaUrl = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^(|/[^/].*|https://.+)$")
+]
+CaptionSource = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^(|in-stream|/[^/].*|https://.+)$")
+]
+Days = Annotated[int, Field(ge=0, le=3650)]
+
+# the kinds of personal data with a retention period of their own (conference/privacy/)
+RetentionKind = Literal[
+    "registrations", "chat", "questions", "poll_answers", "notes", "attendance", "logs"
+]
+RETENTION_KINDS: tuple[RetentionKind, ...] = (
+    "registrations",
+    "chat",
+    "questions",
+    "poll_answers",
+    "notes",
+    "attendance",
+    "logs",
+)
 
 
 class Strict(BaseModel):
@@ -29,11 +52,18 @@ class Stream(Strict):
     kind: Literal["hls", "youtube", "vimeo", "none"] = "none"
     url: str = ""
     title: str = ""
+    # "in-stream": the HLS manifest carries WebVTT subtitle tracks; a URL: a sidecar WebVTT
+    # file; empty: no captions (the accessibility statement says so)
+    captions: CaptionSource = ""
+    captions_language: Literal["de", "en"] = "de"
+    captions_label: str = ""
 
     @model_validator(mode="after")
     def _url_needed(self) -> Stream:
         if self.kind != "none" and not self.url:
             raise ValueError(f"a stream of kind {self.kind!r} needs a url")
+        if self.captions and self.kind != "hls":
+            raise ValueError("captions: only a stream of kind 'hls' carries captions")
         return self
 
 
@@ -46,6 +76,48 @@ class Registration(Strict):
     capacity: int = Field(default=200, ge=1)
     email_required: bool = True
     privacy_notice: Text = "Wir verarbeiten Ihre Angaben nur für diese Veranstaltung."
+
+
+class Retention(Strict):
+    """Days after the event's end after which each kind of personal data is deleted; a kind
+    left out is deleted after the event's `delete_data_after_days`."""
+
+    registrations: Days | None = None
+    chat: Days | None = None
+    questions: Days | None = None
+    poll_answers: Days | None = None
+    notes: Days | None = None
+    attendance: Days | None = None
+    logs: Days | None = None
+
+
+class Privacy(Strict):
+    """What the privacy page (Datenschutzerklärung) says beyond what the software knows."""
+
+    controller: LongText = ""  # name and postal address; default: the organiser
+    contact_email: str = ""  # default: the event's contact_email
+    officer: LongText = ""  # the data protection officer and how to reach them
+    authority: LongText = ""  # the supervisory authority people may complain to
+    authority_url: MediaUrl = ""
+    legal_basis: LongText = ""  # default: consent (Art. 6 (1) a GDPR) given at registration
+    hosting: LongText = ""  # who runs the server, and where (in the EU)
+
+
+class Accessibility(Strict):
+    """The accessibility statement (Erklärung zur Barrierefreiheit) and the BITV start-page
+    explanations."""
+
+    contact_email: str = ""  # where feedback on barriers goes; default: the event's
+    statement_date: dt.date | None = None
+    conformance: Literal["full", "partial", "none"] = "partial"
+    known_issues: list[Text] = []
+    enforcement: LongText = (
+        "Schlichtungsstelle nach dem Behindertengleichstellungsgesetz bei dem Beauftragten "
+        "der Bundesregierung für die Belange von Menschen mit Behinderungen"
+    )
+    enforcement_url: MediaUrl = "https://www.schlichtungsstelle-bgg.de"
+    sign_language_video: MediaUrl = ""  # a video in German Sign Language (DGS)
+    sign_language_captions: MediaUrl = ""  # WebVTT captions of that video
 
 
 class AgendaItem(Strict):
@@ -143,7 +215,10 @@ class Event(Strict):
     agenda: list[AgendaItem] = Field(min_length=1)
     workshops: list[Workshop] = []
     polls: list[PreparedPoll] = []
-    delete_data_after_days: int = Field(default=30, ge=0)
+    delete_data_after_days: Days = 30
+    retention: Retention = Retention()
+    privacy: Privacy = Privacy()
+    accessibility: Accessibility = Accessibility()
     # what every workshop's shared notes start from (Markdown), e.g. "## Leitfrage …"
     notes_template: str = Field(default="", max_length=5000)
 
@@ -188,6 +263,15 @@ class Event(Strict):
 
     def ends_at(self) -> dt.datetime:
         return self.at(self.end)
+
+    def retention_days(self, kind: RetentionKind) -> int:
+        """Days after the event's end that personal data of `kind` is kept."""
+        days: int | None = getattr(self.retention, kind)
+        return self.delete_data_after_days if days is None else days
+
+    def deletion_due(self, kind: RetentionKind) -> dt.datetime:
+        """When personal data of `kind` is due for deletion."""
+        return self.ends_at() + dt.timedelta(days=self.retention_days(kind))
 
     def rooms(self) -> list[str]:
         """Every room of the event: the plenary and one per workshop."""

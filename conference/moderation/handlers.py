@@ -11,6 +11,7 @@ from conference.auth.roles import Permission, is_moderator
 from conference.realtime import audiences
 from conference.realtime.capability import Capability
 from conference.realtime.dispatch import Context, Payload, Router
+from conference.realtime.ending import end_sessions
 from conference.realtime.errors import Refused
 
 router = Router()
@@ -30,8 +31,8 @@ class PresenceList(Payload):
 
 async def _target(ctx: Context, conn: Any, person_id: str) -> people_store.Person:
     person = await people_store.get_person(conn, person_id)
-    if person is None or person.event_id != ctx.event_id:
-        raise Refused("person.not_found")
+    if person is None or person.event_id != ctx.event_id or person.anonymised:
+        raise Refused("person.not_found")  # a withdrawn person is a nameless placeholder
     if is_moderator(person.role):
         raise Refused("auth.forbidden")
     return person
@@ -57,23 +58,8 @@ async def remove(ctx: Context, payload: PersonRef) -> dict[str, Any]:
     async with services.db.write() as conn:
         person = await _target(ctx, conn, payload.person_id)
         await people_store.remove_person(conn, person.id)
-    services.publisher.send_volatile(
-        "session:ended", {"reason": "removed"}, audiences.person(ctx.event_id, person.id)
-    )
-    await services.publisher.flush()
-    sids = {sid for sid, c in services.connections.items() if c.person.id == person.id}
-    for room in services.rooms.ids():
-        sids |= await services.state.presence_sids(room, person.id)
-        await _forget_presence(ctx, room, person.id)
-    for sid in sids:
-        await services.sio.disconnect(sid)  # works across processes on the Redis manager
+    await end_sessions(ctx.services, person.id, "removed")
     return {"person_id": person.id, "removed": True}
-
-
-async def _forget_presence(ctx: Context, room: str, person_id: str) -> None:
-    for sid in await ctx.services.state.presence_sids(room, person_id):
-        await ctx.services.state.presence_leave(room, person_id, sid)
-    ctx.services.dirty_rooms.add(room)
 
 
 @router.on("presence:list", PresenceList, Permission.FACILITATOR)

@@ -15,6 +15,9 @@ from conference.realtime.errors import N_
 if TYPE_CHECKING:
     from conference.services import Services
 
+# the export is for the organisers, whose files carry English column names
+DELETED_PERSON = "(deleted person)"
+
 
 def when(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
@@ -92,7 +95,7 @@ async def answers_table(conn: AsyncConnection, poll: dict[str, Any], title: str)
     answers = await store.individual_answers(conn, poll["id"])
     rows: list[list[Cell]] = [
         [
-            a["name"],
+            DELETED_PERSON if a.get("deleted") else a["name"],
             a["organisation"],
             answer_text(poll, a["answer"]),
             when(a["created_at"]),

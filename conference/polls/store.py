@@ -206,12 +206,29 @@ async def tally(conn: AsyncConnection, poll_id: str) -> tuple[int, dict[str, int
             .where(poll_votes.c.poll_id == poll_id)
         )
     ).scalar_one()
+    if not voters:
+        kept = await kept_results(conn, [poll_id])
+        if poll_id in kept:
+            return kept[poll_id]
     query = (
         sa.select(poll_answers.c.value, sa.func.count().label("n"))
         .where(poll_answers.c.poll_id == poll_id)
         .group_by(poll_answers.c.value)
     )
     return int(voters), {row.value: int(row.n) for row in await conn.execute(query)}
+
+
+async def kept_results(
+    conn: AsyncConnection, poll_ids: list[str]
+) -> dict[str, tuple[int, dict[str, int]]]:
+    """The aggregated tallies kept after the answers were deleted (conference/polls/privacy.py)."""
+    query = sa.select(polls.c.id, polls.c.kept_results).where(
+        polls.c.id.in_(poll_ids), polls.c.kept_results.is_not(None)
+    )
+    return {
+        row.id: (int(row.kept_results["voters"]), dict(row.kept_results["counts"]))
+        for row in await conn.execute(query)
+    }
 
 
 async def tallies(
@@ -235,6 +252,9 @@ async def tallies(
     )
     for row in await conn.execute(counts):
         found[row.poll_id][1][row.value] = int(row.n)
+    unvoted = [poll_id for poll_id, (n, _) in found.items() if n == 0]
+    if unvoted:
+        found.update(await kept_results(conn, unvoted))
     return found
 
 
@@ -245,7 +265,7 @@ async def open_answers(conn: AsyncConnection, poll_id: str) -> list[dict[str, An
         .where(poll_votes.c.poll_id == poll_id)
         .order_by(poll_votes.c.created_at)
     )
-    return [
+    answers = [
         {
             "ref": answer_ref(poll_id, row.person_id),
             "text": str(row.answer.get("text", "")),
@@ -253,6 +273,12 @@ async def open_answers(conn: AsyncConnection, poll_id: str) -> list[dict[str, An
         }
         for row in await conn.execute(query)
     ]
+    if not answers:
+        kept = sa.select(polls.c.kept_results).where(polls.c.id == poll_id)
+        results = (await conn.execute(kept)).scalar()
+        if results:
+            answers = [dict(answer) for answer in results.get("answers", [])]
+    return answers
 
 
 async def show_answers(conn: AsyncConnection, poll_id: str, refs: set[str] | None) -> int:
@@ -278,6 +304,7 @@ async def individual_answers(conn: AsyncConnection, poll_id: str) -> list[dict[s
         sa.select(
             people.c.name,
             people.c.organisation,
+            people.c.anonymised_at,
             poll_votes.c.answer,
             poll_votes.c.created_at,
             poll_votes.c.updated_at,
@@ -290,6 +317,7 @@ async def individual_answers(conn: AsyncConnection, poll_id: str) -> list[dict[s
         {
             "name": row.name,
             "organisation": row.organisation,
+            **({"deleted": True} if row.anonymised_at is not None else {}),
             "answer": dict(row.answer),
             "created_at": iso(row.created_at),
             "updated_at": iso(row.updated_at),

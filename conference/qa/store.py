@@ -26,8 +26,21 @@ def _votes() -> Any:
 
 def _select() -> sa.Select[Any]:
     return sa.select(
-        questions, _votes(), people.c.name.label("author_name"), people.c.organisation
+        questions,
+        _votes(),
+        people.c.name.label("author_name"),
+        people.c.organisation,
+        people.c.anonymised_at,
     ).join(people, people.c.id == questions.c.person_id)
+
+
+def _author(row: Any) -> dict[str, Any] | None:
+    """Who asked, unless asked anonymously; a withdrawn or expired asker is only `deleted`."""
+    if row.anonymous:
+        return None
+    if row.anonymised_at is not None:
+        return {"name": "", "organisation": "", "deleted": True}
+    return {"name": row.author_name, "organisation": row.organisation}
 
 
 def as_question(row: Any) -> dict[str, Any]:
@@ -40,9 +53,7 @@ def as_question(row: Any) -> dict[str, Any]:
         "pinned": bool(row.pinned),
         "votes": int(row.votes),
         "anonymous": bool(row.anonymous),
-        "author": None
-        if row.anonymous
-        else {"name": row.author_name, "organisation": row.organisation},
+        "author": _author(row),
         "created_at": iso(row.created_at),
         "edited_at": iso(row.edited_at),
     }

@@ -7,6 +7,7 @@ record; its `seq` is the room's next number. A client that sees a gap, or reconn
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,3 +66,31 @@ async def since(
         Entry(room=room, seq=row.seq, type=row.type, data=row.data)
         for row in await conn.execute(query)
     ]
+
+
+async def rewrite(
+    conn: AsyncConnection,
+    event_id: str,
+    types: tuple[str, ...],
+    change: Callable[[str, dict[str, Any]], dict[str, Any] | None],
+) -> int:
+    """Rewrite logged broadcasts in place (a withdrawn person's name leaves the replay):
+    `change(type, data)` returns the new data, or None to leave the entry as it is."""
+    query = sa.select(room_log.c.id, room_log.c.type, room_log.c.data).where(
+        room_log.c.event_id == event_id, room_log.c.type.in_(types)
+    )
+    changed = 0
+    for row in list(await conn.execute(query)):
+        data = change(row.type, dict(row.data))
+        if data is not None:
+            await conn.execute(room_log.update().where(room_log.c.id == row.id).values(data=data))
+            changed += 1
+    return changed
+
+
+async def delete(conn: AsyncConnection, event_id: str, types: tuple[str, ...] | None) -> int:
+    """Delete the event's logged broadcasts of `types` (all of them when None)."""
+    query = room_log.delete().where(room_log.c.event_id == event_id)
+    if types is not None:
+        query = query.where(room_log.c.type.in_(types))
+    return (await conn.execute(query)).rowcount

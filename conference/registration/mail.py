@@ -59,14 +59,15 @@ Please do not share this link: it signs you in under your name.
     return message
 
 
-async def send_join_link(settings: Settings, event: Event, to: str, name: str, link: str) -> bool:
-    """Send the link; failures are logged and reported as False, never raised."""
+async def send(settings: Settings, message: EmailMessage, what: str) -> bool:
+    """Send one message through the configured SMTP server; failures are logged (naming
+    `what`, never the recipient) and reported as False, never raised."""
     if not settings.smtp_host:
         return False
     password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
     try:
         await aiosmtplib.send(
-            join_link_message(settings, event, to, name, link),
+            message,
             hostname=settings.smtp_host,
             port=settings.smtp_port,
             username=settings.smtp_username,
@@ -75,7 +76,13 @@ async def send_join_link(settings: Settings, event: Event, to: str, name: str, l
             timeout=SEND_TIMEOUT_SECONDS,
         )
     except Exception:
-        # the registration is committed already; the page shows the link, so log and carry on
-        log.exception("sending the join link to a registered person failed")
+        log.exception("sending %s failed", what)
         return False
     return True
+
+
+async def send_join_link(settings: Settings, event: Event, to: str, name: str, link: str) -> bool:
+    """Send the link; the registration is committed already and the page shows the link, so a
+    failure is logged and reported as False."""
+    message = join_link_message(settings, event, to, name, link)
+    return await send(settings, message, "the join link to a registered person")

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from conference.auth.people import Person, new_id
 from conference.clock import utcnow
 from conference.storage.db import Database
-from conference.storage.tables import attendance
+from conference.storage.tables import attendance, people
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,15 @@ class Attendance:
         self._entries, self._exits = [], {}
         try:
             async with self._db.write() as conn:
+                if entries:
+                    # a person deleted meanwhile (their registration's retention ended) takes
+                    # their visits along, instead of failing the batch again and again
+                    wanted = {e.person_id for e in entries}
+                    found = await conn.execute(
+                        sa.select(people.c.id).where(people.c.id.in_(wanted))
+                    )
+                    alive = {row.id for row in found}
+                    entries = [e for e in entries if e.person_id in alive]
                 if entries:
                     await conn.execute(
                         attendance.insert(),

@@ -37,6 +37,9 @@ class RoomState(Protocol):
     async def presence_people(self, room: str) -> set[str]:
         """Ids of the people with at least one live connection in `room`."""
 
+    async def presence_clear(self, room: str) -> None:
+        """Forget everyone's presence in `room` (the deletion job, after the event)."""
+
     # small JSON values: current agenda item cache, phase, timers
     async def get(self, key: str) -> JSON | None:
         """The value stored under `key`, or None."""

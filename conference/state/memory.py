@@ -76,6 +76,10 @@ class MemoryRoomState:
         """Ids of the people with at least one live connection in `room`."""
         return {person_id for person_id, _ in self._live(room)}
 
+    async def presence_clear(self, room: str) -> None:
+        """Forget everyone's presence in `room`."""
+        self._presence.pop(room, None)
+
     async def presence_sids(self, room: str, person_id: str) -> set[str]:
         """The live connection ids of one person in `room`."""
         return {sid for pid, sid in self._live(room) if pid == person_id}

@@ -127,6 +127,10 @@ class RedisRoomState:
         """Ids of the people with at least one live connection in `room`."""
         return {person_id for person_id, _ in await self._live(room)}
 
+    async def presence_clear(self, room: str) -> None:
+        """Forget everyone's presence in `room`."""
+        await self._redis.delete(self._key("presence", room))
+
     async def presence_sids(self, room: str, person_id: str) -> set[str]:
         """The live connection ids of one person in `room`."""
         return {sid for pid, sid in await self._live(room) if pid == person_id}

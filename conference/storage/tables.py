@@ -37,6 +37,9 @@ people = sa.Table(
     sa.Column("source", sa.String(16), nullable=False, server_default="registration"),
     sa.Column("muted", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True),
+    # set when the person withdrew or their registration's retention ended: the row stays
+    # as a nameless placeholder while shared results (messages, votes) still refer to it
+    sa.Column("anonymised_at", sa.DateTime(timezone=True), nullable=True),
     _now(),
     sa.UniqueConstraint("event_id", "email", name="uq_people_event_email"),
 )
@@ -106,6 +109,8 @@ polls = sa.Table(
     sa.Column("closes_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+    # the aggregated results, kept when the answers are deleted (conference/polls/privacy.py)
+    sa.Column("kept_results", sa.JSON, nullable=True),
     _now(),
     sa.UniqueConstraint("event_id", "key", name="uq_polls_event_key"),
     sa.Index("ix_polls_room", "event_id", "room"),

@@ -77,15 +77,18 @@ async def change_phase(
     """Apply one change of the phase (atomically), log and broadcast it; the hooks of a
     closing phase run after the commit."""
     event_id = services.event.id
+    placed: Placed | None = None
     async with services.db.write() as conn:
         before = await phases.read(conn, event_id, lock=True)
         after = change(before, utcnow())
         if after is None or after == before:
             return before
         if after.running and not before.running and after.mode == "assigned":
-            await place_everyone(services, conn, reset=False)
+            placed = await place_everyone(services, conn, reset=False)
         entry = await phases.write(conn, event_id, after)
     services.publisher.send(entry, audiences.event(event_id))
+    if placed is not None:  # who was seated as the phase opened is told, like any new seat
+        announce_seats(services, list(placed.changed))
     services.parts[SeatCounts].touch("all")
     if before.running and not after.running:
         for hook in services.parts[PhaseHooks].closed:

@@ -41,7 +41,11 @@ function render() {
   if (question) {
     questionBox.dataset.questionId = question.id;
     $("presenter-question-body").textContent = question.body;
-    const author = question.author ? [question.author.name, question.author.organisation].filter(Boolean).join(", ") : strings.anonymous;
+    const author = !question.author
+      ? strings.anonymous
+      : question.author.deleted
+        ? strings.deleted_person
+        : [question.author.name, question.author.organisation].filter(Boolean).join(", ");
     $("presenter-question-meta").textContent = `${author} · ${format(strings.votes, { n: question.votes })}`;
   }
   $("presenter-idle").hidden = Boolean(poll || question) || galleryShown;

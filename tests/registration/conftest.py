@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterator
-from email import message_from_bytes, policy
-from email.message import Message
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests.fixtures.live_server import (
     EVENT_FILE,
@@ -19,37 +14,9 @@ from tests.fixtures.live_server import (
     start_servers,
     stop_servers,
 )
-from tests.fixtures.redis_server import free_port
+from tests.fixtures.mail import Mailbox
 
 LINK = re.compile(r"http://[^\s\"<]+/join/[A-Za-z0-9_-]+")
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        with self._lock:
-            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list[Message]:
-        with self._lock:
-            return [m for m in self.messages if m["To"] == address]
-
-
-@pytest.fixture(scope="session")
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    """A real SMTP server on 127.0.0.1 and a free port."""
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield box, port
-    controller.stop()
 
 
 def event_file(directory: Path, registration: str) -> Path:

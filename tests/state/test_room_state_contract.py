@@ -259,6 +259,17 @@ async def test_presence_enter_and_leave(room_state: RoomState) -> None:
     assert await room_state.presence_people("r1") == {"bob"}
 
 
+async def test_presence_clear_forgets_one_room(room_state: RoomState) -> None:
+    await room_state.presence_enter("gone", "ann", "s1")
+    await room_state.presence_enter("gone", "bob", "s2")
+    await room_state.presence_enter("stays", "cy", "s3")
+    await room_state.presence_clear("gone")
+    await room_state.presence_clear("never-used")
+    assert await room_state.presence_people("gone") == set()
+    assert await room_state.presence_sids("gone", "ann") == set()
+    assert await room_state.presence_people("stays") == {"cy"}
+
+
 async def test_presence_sids_of_one_person(room_state: RoomState) -> None:
     await room_state.presence_enter("r5", "ann", "s1")
     await room_state.presence_enter("r5", "ann", "s2")

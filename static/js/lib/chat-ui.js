@@ -22,6 +22,8 @@ export function mountChat(live, doc, { room, moderation = null }) {
   const limit = doc.getElementById("chat-limit");
   const feedback = doc.getElementById("chat-feedback");
   const mutedNote = doc.getElementById("chat-muted");
+  const pauseButton = doc.getElementById("chat-pause");
+  const pendingNote = doc.getElementById("chat-pending");
   if (!log || !form) return null;
 
   const byId = new Map(); // message id -> <li>
@@ -29,6 +31,9 @@ export function mountChat(live, doc, { room, moderation = null }) {
   let maxLength = Number(input.getAttribute("maxlength")) || 1000;
   let muted = false;
   let sending = false;
+  // WCAG 2.2.2: the reader may pause the automatic updates; messages wait until resumed
+  let paused = false;
+  let held = [];
   const timeFormat = new Intl.DateTimeFormat(doc.documentElement.lang || undefined, {
     hour: "2-digit",
     minute: "2-digit",
@@ -38,6 +43,10 @@ export function mountChat(live, doc, { room, moderation = null }) {
     return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
   }
 
+  function nameOf(person) {
+    return person.deleted ? strings.deleted_person : person.name;
+  }
+
   function render(message) {
     const person = message.person || {};
     const item = el("li", {
@@ -45,7 +54,9 @@ export function mountChat(live, doc, { room, moderation = null }) {
       attrs: { "data-id": message.id, "data-seq": message.seq, "data-person": person.id },
     });
     if (person.role === "moderator" || person.role === "admin") item.classList.add("chat-by-moderator");
-    const meta = el("p", { className: "chat-meta" }, [el("span", { className: "chat-name", text: person.name })]);
+    const meta = el("p", { className: "chat-meta" }, [
+      el("span", { className: person.deleted ? "chat-name chat-deleted-person" : "chat-name", text: nameOf(person) }),
+    ]);
     if (person.organisation) meta.append(" ", el("span", { className: "chat-org", text: person.organisation }));
     if (item.classList.contains("chat-by-moderator")) {
       meta.append(" ", el("span", { className: "chat-role", text: strings.moderator }));
@@ -64,11 +75,11 @@ export function mountChat(live, doc, { room, moderation = null }) {
     const del = el("button", {
       className: "button-small chat-delete",
       text: strings.delete,
-      attrs: { type: "button", "aria-label": format(strings.delete_label, { name: person.name }) },
+      attrs: { type: "button", "aria-label": format(strings.delete_label, { name: nameOf(person) }) },
     });
     del.addEventListener("click", () => moderation.deleteMessage(message));
     box.append(del);
-    if (moderation.mute && person.role !== "moderator" && person.role !== "admin") {
+    if (moderation.mute && person.role !== "moderator" && person.role !== "admin" && !person.deleted) {
       const mute = el("button", { className: "button-small chat-mute", attrs: { type: "button", "data-person": person.id } });
       labelMute(mute, person);
       mute.addEventListener("click", () => moderation.mute(person, !mutedPeople.get(person.id)));
@@ -105,7 +116,50 @@ export function mountChat(live, doc, { room, moderation = null }) {
     if (stick) scroller.scrollTop = scroller.scrollHeight;
   }
 
+  function anonymise(personId) {
+    for (const item of log.querySelectorAll(".chat-message")) {
+      if (item.dataset.person !== personId) continue;
+      const name = item.querySelector(".chat-name");
+      if (name) {
+        name.textContent = strings.deleted_person;
+        name.classList.add("chat-deleted-person");
+      }
+      for (const node of item.querySelectorAll(".chat-org, .chat-mute, .chat-remove")) node.remove();
+      const del = item.querySelector(".chat-delete");
+      if (del) del.setAttribute("aria-label", format(strings.delete_label, { name: strings.deleted_person }));
+    }
+    const gone = { name: "", organisation: "", deleted: true };
+    held = held.map((m) => (m.person && m.person.id === personId ? { ...m, person: { ...m.person, ...gone } } : m));
+  }
+
+  function showPending() {
+    if (!pendingNote) return;
+    pendingNote.textContent = paused ? (held.length ? format(strings.pending, { n: held.length }) : strings.paused) : "";
+  }
+
+  function setPaused(value) {
+    paused = Boolean(value);
+    if (pauseButton) pauseButton.setAttribute("aria-pressed", String(paused));
+    if (!paused) {
+      const waiting = held;
+      held = [];
+      for (const message of waiting) insert(message);
+    }
+    showPending();
+  }
+
+  function receive(message) {
+    if (!paused) {
+      insert(message);
+      return;
+    }
+    held.push(message);
+    showPending();
+  }
+
   function remove(id) {
+    held = held.filter((m) => m.id !== id);
+    if (paused) showPending();
     const item = byId.get(id);
     if (!item) return;
     item.remove();
@@ -141,6 +195,8 @@ export function mountChat(live, doc, { room, moderation = null }) {
     scroller.setAttribute("aria-busy", "true");
     log.replaceChildren();
     byId.clear();
+    held = [];
+    showPending();
     for (const message of chat.messages || []) insert(message);
     scroller.scrollTop = scroller.scrollHeight;
     setTimeout(() => scroller.removeAttribute("aria-busy"), 0);
@@ -149,8 +205,12 @@ export function mountChat(live, doc, { room, moderation = null }) {
   });
 
   live.on("chat:message", (message) => {
-    if (message.room === room) insert(message);
+    if (message.room === room) receive(message);
   });
+  live.on("chat:anonymised", (payload) => {
+    if (payload.room === room) for (const id of payload.person_ids || []) anonymise(id);
+  });
+  if (pauseButton) pauseButton.addEventListener("click", () => setPaused(!paused));
   live.on("chat:deleted", (payload) => {
     if (payload.room === room) remove(payload.id);
   });

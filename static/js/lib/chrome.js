@@ -41,7 +41,7 @@ export function mountChrome(live) {
     const main = document.getElementById("main");
     if (main) main.inert = true;
     if (!endedBox) return;
-    const text = reason === "removed" ? strings.removed : strings.ended;
+    const text = (reason === "removed" || reason === "withdrawn") && strings[reason] ? strings[reason] : strings.ended;
     endedBox.replaceChildren(
       el("h2", { text: strings.ended_title || "" }),
       el("p", { text: text || "" }),

@@ -1,5 +1,6 @@
 // Polls on the plenary (vote by keyboard in a form, results as text and bars) and in the
 // moderator console (create, open, close, reopen, reveal, delete, show open answers, export).
+import { mountAlerts, warnings } from "./alerts.js";
 import { el, format, pageData, say } from "./page.js";
 import { remaining, renderResults, summary } from "./poll-results.js";
 
@@ -225,7 +226,10 @@ export function mountPollsParticipant(live, doc) {
     update(poll);
     announce(summary(results, strings), Boolean(results.final));
   });
-  // countdowns of open polls with a duration (the server closes them; this only shows it)
+  // countdowns of open polls with a duration (the server closes them; this only shows it),
+  // with an alert shortly before the end
+  const alerts = mountAlerts(doc);
+  const warnDue = warnings([30, 10]);
   setInterval(() => {
     for (const poll of polls.values()) {
       const v = views.get(poll.id);
@@ -233,6 +237,10 @@ export function mountPollsParticipant(live, doc) {
       const left = poll.status === "open" ? remaining(poll.closes_at) : "";
       v.timer.hidden = !left;
       v.timer.textContent = left ? format(strings.closes_in, { time: left }) : "";
+      if (!left || poll.my_vote) continue;
+      const seconds = Math.round((Date.parse(poll.closes_at) - Date.now()) / 1000);
+      const reached = warnDue(poll.id, seconds);
+      if (reached) alerts.say(format(strings.closing_soon, { question: poll.question, n: reached }));
     }
   }, 1000);
   // results shown only to voters are not broadcast to the room: voters ask now and then

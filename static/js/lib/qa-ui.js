@@ -26,6 +26,7 @@ function arrange(list, items) {
 
 function authorText(question, strings) {
   if (!question.author) return strings.anonymous;
+  if (question.author.deleted) return strings.deleted_person;
   return question.author.organisation ? `${question.author.name} (${question.author.organisation})` : question.author.name;
 }
 
@@ -125,7 +126,7 @@ export function mountQaParticipant(live, doc) {
 
   function upsert(question) {
     if (question.room !== live.room) return;
-    if (question.status === "rejected") questions.delete(question.id);
+    if (question.status === "rejected" || question.status === "withdrawn") questions.delete(question.id);
     else questions.set(question.id, { ...(questions.get(question.id) || {}), ...question });
     render();
   }
@@ -273,7 +274,8 @@ export function mountQaModerator(live, doc) {
 
   function upsert(question) {
     if (question.room !== live.room) return;
-    questions.set(question.id, { ...(questions.get(question.id) || {}), ...question });
+    if (question.status === "withdrawn") questions.delete(question.id); // its asker withdrew
+    else questions.set(question.id, { ...(questions.get(question.id) || {}), ...question });
     render();
   }
 

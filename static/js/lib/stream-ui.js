@@ -1,6 +1,9 @@
 // The plenary's stream: HLS through hls.js (or natively), YouTube and Vimeo only after a
 // click on the consent button, a plain offline state, and a countdown before the start.
-import Hls from "hls.js/light";
+// Captions: WebVTT subtitle tracks inside the HLS manifest (hls.js turns them into the video's
+// text tracks; the full build, as hls.js/light leaves subtitles out), or a sidecar WebVTT
+// file from the event file as a <track>. The player's own captions button switches them.
+import Hls from "hls.js";
 import { format } from "./page.js";
 
 const YOUTUBE_ID = /^[A-Za-z0-9_-]{11}$/;
@@ -119,12 +122,27 @@ export function mountStream(live, doc, { stream, startsAt, strings }) {
     if (stream.kind === "hls") retryTimer = setTimeout(() => play(true), HLS_RETRY_MS);
   }
 
+  function addSidecarCaptions(video) {
+    const src = stream.captions;
+    if (!src || src === "in-stream" || video.querySelector("track")) return;
+    // a file from the organiser's host is read with CORS (the host must allow this origin)
+    if (new URL(src, doc.baseURI).origin !== doc.location.origin) video.crossOrigin = "anonymous";
+    const track = doc.createElement("track");
+    track.kind = "captions";
+    track.src = src;
+    track.srclang = stream.captions_language || "de";
+    track.label = stream.captions_label || track.srclang;
+    track.default = true;
+    video.append(track);
+  }
+
   function play(retrying = false) {
     if (stream.kind === "hls" && stream.url && parts.video) {
       const video = parts.video;
       if (!retrying) show("video");
+      addSidecarCaptions(video);
       if (Hls.isSupported()) {
-        hls = new Hls({ enableWorker: false, manifestLoadingMaxRetry: 1 });
+        hls = new Hls({ enableWorker: false, manifestLoadingMaxRetry: 1, renderTextTracksNatively: true });
         hls.on(Hls.Events.MANIFEST_PARSED, () => show("video"));
         hls.on(Hls.Events.ERROR, (_event, data) => {
           if (data.fatal) offline();

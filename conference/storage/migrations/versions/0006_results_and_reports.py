@@ -1,7 +1,7 @@
 """the results gallery (key results and their upvotes) and built event reports
 
-Revision ID: 0005_results
-Revises: 0004n
+Revision ID: 0006_results
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_results"
-down_revision = "0004n"
+revision = "0006_results"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

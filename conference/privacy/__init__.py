@@ -1,0 +1,1 @@
+"""Personal data: what each capability keeps, the deletion job, export and withdrawal."""
