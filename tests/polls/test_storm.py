@@ -58,7 +58,7 @@ async def _crowd(live: LiveServer, connect: Any, count: int) -> list[Client]:
             )
         )
         joined = await asyncio.gather(*(_call(c, "room:join", {"room": "plenary"}) for c in batch))
-        assert all(ack["ok"] for ack in joined)
+        assert all(ack["ok"] for ack in joined), [a for a in joined if not a["ok"]][:3]
         clients.extend(batch)
     return clients
 
