@@ -7,6 +7,7 @@ from conference.agenda.handlers import capability as agenda
 from conference.announcements.handlers import capability as announcements
 from conference.chat.handlers import capability as chat
 from conference.events.handlers import capability as event
+from conference.gallery.handlers import capability as gallery
 from conference.moderation.handlers import capability as moderation
 from conference.notes.handlers import capability as notes
 from conference.polls.handlers import capability as polls
@@ -14,6 +15,7 @@ from conference.privacy.capability import capability as privacy
 from conference.qa.handlers import capability as qa
 from conference.reactions.handlers import capability as reactions
 from conference.realtime.capability import Capability
+from conference.report.handlers import capability as report
 from conference.rooms.handlers import capability as rooms
 from conference.workshops.handlers import capability as workshops
 
@@ -29,6 +31,8 @@ CAPABILITIES: dict[str, Capability] = {
     "qa": qa,  # question:ask/approve/reject/edit/answered/pin/upvote/unvote
     "workshops": workshops,  # the afternoon: rooms, seats, the phase and its timer, help
     "notes": notes,  # notes:open/update/awareness/mode/save/versions/version/restore
+    "gallery": gallery,  # gallery:save/publish/upvote/show: key results of the workshops
+    "report": report,  # report:build/list: the event report off the event loop; the exports
     "privacy": privacy,  # /privacy, /my-data (export, withdrawal), the deletion job
     "accessibility": accessibility,  # the statement with feedback; plain and sign language
 }

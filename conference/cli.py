@@ -1,4 +1,4 @@
-"""The `conference` command: serve, migrate, demo, links."""
+"""The `conference` command: serve, migrate, demo, links, report, purge."""
 
 from __future__ import annotations
 
@@ -123,6 +123,28 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from conference.events.loader import load_event
+    from conference.report.build import build
+    from conference.storage.db import command_database
+
+    settings = _settings(args)
+    event = load_event(settings.event_file)
+
+    async def run() -> bytes:
+        async with command_database(settings.database_url) as db:
+            rendered = await build(db, event, args.format, names=args.names)
+        return rendered.data
+
+    data = asyncio.run(run())
+    suffix = "-names" if args.names else ""
+    output = Path(args.output or f"{event.id}-report{suffix}.{args.format}")
+    output.write_bytes(data)
+    names = "with names of people who agreed" if args.names else "without names"
+    print(f"report ({args.format}, {names}) written to {output}")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from conference.notes.cli import export_notes
 
@@ -182,6 +204,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--host", default=DEFAULT_HOST, help="host used in the links")
     sub.add_argument("--port", type=int, default=DEFAULT_PORT)
     sub.set_defaults(func=cmd_import_participants)
+
+    sub = commands.add_parser("report", help="build the event report (PDF or DOCX)")
+    common(sub)
+    sub.add_argument("--format", choices=["pdf", "docx"], default="pdf")
+    sub.add_argument(
+        "--names",
+        action="store_true",
+        help="add names of people who agreed at registration (default: no names)",
+    )
+    sub.add_argument("--output", help="file to write (default: EVENT-report.FORMAT)")
+    sub.set_defaults(func=cmd_report)
 
     sub = commands.add_parser("export", help="export records of the event as documents")
     common(sub)

@@ -2,7 +2,8 @@
 # Sets up a development / test checkout; safe to run again (it only redoes what changed).
 #
 #   scripts/setup.sh           .venv with the package and its dev extras, npm packages,
-#                              browser bundles in static/dist, compiled gettext catalogs
+#                              browser bundles in static/dist, compiled gettext catalogs, and
+#                              Debian's Pango/HarfBuzz/fonts for the PDF report when missing
 #   scripts/setup.sh --test    the same, plus Debian's redis-server and chromium for the tests
 #
 # PYTHON=/path/to/python overrides the choice of interpreter (it must be Python >= 3.11).
@@ -69,6 +70,22 @@ apt_install() {
         "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$@" >/dev/null
     fi
 }
+
+# WeasyPrint (the event report as PDF) loads Pango, HarfBuzz and fontconfig at run time, and
+# the report needs a font with German letters: Debian's packages, installed when missing.
+report_libs() {
+    local wanted=() lib
+    for lib in libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
+        libharfbuzz.so.0:libharfbuzz0b libharfbuzz-subset.so.0:libharfbuzz-subset0 \
+        libfontconfig.so.1:libfontconfig1; do
+        ldconfig -p 2>/dev/null | grep -q "${lib%%:*}" || wanted+=("${lib#*:}")
+    done
+    [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || wanted+=(fonts-dejavu-core)
+    if [ "${#wanted[@]}" -gt 0 ]; then
+        apt_install "${wanted[@]}"
+    fi
+}
+report_libs
 
 if [ "$WITH_TEST" = 1 ]; then
     wanted=()

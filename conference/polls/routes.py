@@ -7,8 +7,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from conference.auth.presenter import presenter_key, valid_key
+from conference.export.http import spreadsheet
 from conference.polls import service, store
-from conference.polls.export import csv_response, result_rows
+from conference.polls.export import poll_tables
 from conference.services import Services
 from conference.web.identity import moderator_or_refusal
 from conference.web.templating import Pages
@@ -28,17 +29,19 @@ def poll_routes(services: Services, pages: Pages) -> list[BaseRoute]:
             if row is None:
                 return JSONResponse({"error": "poll.not_found"}, status_code=404)
             poll = store.as_poll(row)
+            name = f"poll-{poll['key'] or poll['id']}"
+            fmt = request.path_params["format"]
+            if fmt != "json":
+                tables = await poll_tables(conn, poll)
+                return await spreadsheet(services, tables, "xlsx" if fmt == "xlsx" else "csv", name)
             results = await service.results(services, conn, poll, moderator=True)
             answers = None
             if not poll["settings"].get("anonymous", True):
                 answers = await store.individual_answers(conn, poll["id"])
-        name = f"poll-{poll['key'] or poll['id']}"
-        if request.path_params["format"] == "json":
-            return JSONResponse(
-                {"poll": poll, "results": results, "answers": answers},
-                headers={"content-disposition": f'attachment; filename="{name}.json"'},
-            )
-        return csv_response(result_rows(poll, results, answers), f"{name}.csv")
+        return JSONResponse(
+            {"poll": poll, "results": results, "answers": answers},
+            headers={"content-disposition": f'attachment; filename="{name}.json"'},
+        )
 
     async def presenter(request: Request) -> Response:
         if not valid_key(services.settings, request.path_params["key"]):

@@ -324,3 +324,17 @@ async def individual_answers(conn: AsyncConnection, poll_id: str) -> list[dict[s
         }
         for row in await conn.execute(query)
     ]
+
+
+async def of_event(conn: AsyncConnection, event_id: str) -> list[dict[str, Any]]:
+    """Every poll that was opened (not deleted), in the order they were opened."""
+    query = (
+        sa.select(polls)
+        .where(
+            polls.c.event_id == event_id,
+            polls.c.deleted_at.is_(None),
+            polls.c.status != "draft",
+        )
+        .order_by(polls.c.opened_at, polls.c.created_at)
+    )
+    return [as_poll(row) for row in await conn.execute(query)]

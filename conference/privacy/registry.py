@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from conference.auth.privacy import registrations
 from conference.chat.privacy import chat
+from conference.gallery.privacy import key_results_data, reports_data
 from conference.notes.privacy import notes
 from conference.polls.privacy import poll_answers_data
 from conference.privacy.declaration import PersonalData
@@ -27,5 +28,7 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     room_attendance,  # attendance
     help_calls,  # help_requests
     notes,  # notes_docs, notes_updates, notes_versions
+    key_results_data,  # key_results, key_result_votes
+    reports_data,  # reports (those built with names name people who agreed)
     room_log_data,  # room_log (copies of the above)
 )

@@ -52,6 +52,12 @@ MESSAGES: dict[str, str] = {
     "notes.bad_update": N_("This change to the notes could not be read; it was not applied."),
     "notes.too_large": N_("The notes are too long: this change was not saved."),
     "notes.version_not_found": N_("This version of the notes does not exist."),
+    "gallery.not_found": N_("This result does not exist or is not published."),
+    "gallery.already_upvoted": N_("You have already upvoted this result."),
+    "gallery.phase_running": N_("Key results are published when the workshop phase has ended."),
+    "gallery.empty": N_("Please enter at least one key result first."),
+    "report.busy": N_("A report is being built already. Please wait until it is done."),
+    "report.not_found": N_("This report does not exist."),
     "server.error": N_("Something went wrong on the server. Please try again."),
 }
 

@@ -14,6 +14,8 @@ from starlette.routing import Route
 
 from conference.auth.people import count_participants, issue_token, list_people
 from conference.auth.roles import Role
+from conference.export.base import Table
+from conference.export.http import spreadsheet
 from conference.links import join_url
 from conference.ratelimit import KeyedLimiter
 from conference.registration import csv_io, mail
@@ -174,8 +176,15 @@ def registration_routes(services: Services, pages: Pages) -> list[Route]:
                 if not person.removed
             ]
         base = base_url(request)
-        text = csv_io.links_csv(entries, lambda token: join_url(base, token), delimiter=";")
-        return csv_download(text, f"{event.id}-participants.csv")
+        table = Table(
+            "participants",
+            csv_io.OUTPUT_COLUMNS,
+            [
+                [p.name, p.organisation, p.email or "", join_url(base, token)]
+                for p, token in entries
+            ],
+        )
+        return await spreadsheet(services, [table], "csv", f"{event.id}-participants")
 
     async def import_upload(request: Request) -> Response:
         if not same_origin(request, services):

@@ -267,3 +267,50 @@ notes_versions = sa.Table(
     sa.Column("created_by", sa.String(32), sa.ForeignKey("people.id"), nullable=True),
     sa.Index("ix_notes_versions_room", "event_id", "room"),
 )
+
+# the results gallery: up to three key results per workshop room, typed by its facilitators;
+# `published_at` is set when the workshop phase closes (or by hand after it)
+key_results = sa.Table(
+    "key_results",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("event_id", sa.String(64), nullable=False),
+    sa.Column("room", sa.String(64), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("text", sa.String(500), nullable=False),
+    sa.Column("person_id", sa.String(32), sa.ForeignKey("people.id"), nullable=False),
+    sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+    _now(),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("event_id", "room", "position", name="uq_key_results_position"),
+)
+
+# one upvote per person and key result: the primary key says so, on any number of processes
+key_result_votes = sa.Table(
+    "key_result_votes",
+    metadata,
+    sa.Column("result_id", sa.String(32), sa.ForeignKey("key_results.id"), primary_key=True),
+    sa.Column("person_id", sa.String(32), sa.ForeignKey("people.id"), primary_key=True),
+    _now(),
+)
+
+# the event report, built on demand off the event loop (conference/report/): its progress while
+# it builds and the document when done, so any process can show and serve it
+reports = sa.Table(
+    "reports",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("event_id", sa.String(64), nullable=False),
+    sa.Column("format", sa.String(8), nullable=False),
+    sa.Column("names", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("status", sa.String(16), nullable=False),  # building / ready / failed
+    sa.Column("step", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("steps", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("filename", sa.String(200), nullable=True),
+    sa.Column("media_type", sa.String(120), nullable=True),
+    sa.Column("data", sa.LargeBinary, nullable=True),
+    sa.Column("requested_by", sa.String(32), nullable=True),
+    _now(),
+    sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Index("ix_reports_event", "event_id", "created_at"),
+)

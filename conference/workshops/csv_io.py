@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.auth.people import Person
+from conference.export.base import Cell, Table, TableExport
 from conference.export.spreadsheet import read_csv
 from conference.realtime.errors import N_
 from conference.rooms.registry import Room
-from conference.workshops import seats
+from conference.workshops import seats, service
+
+if TYPE_CHECKING:
+    from conference.services import Services
 
 COLUMNS = (
     "id",
@@ -34,10 +38,9 @@ MAX_BYTES = 2 * 1024 * 1024
 YES = {"ja", "yes", "1", "x", "true", "wahr"}
 
 
-def rows(
-    people: list[Person], by_person: dict[str, seats.Seat], yes: str, no: str
-) -> list[list[Any]]:
-    out: list[list[Any]] = [list(COLUMNS)]
+def table(people: list[Person], by_person: dict[str, seats.Seat]) -> Table:
+    """The assignment in the columns an import reads back (waitlist: yes/no)."""
+    out: list[list[Cell]] = []
     for person in people:
         seat = by_person.get(person.id)
         out.append(
@@ -49,10 +52,20 @@ def rows(
                 person.workshop_first or "",
                 person.workshop_second or "",
                 seat.room if seat else "",
-                (yes if seat.waiting else no) if seat else "",
+                seat.waiting if seat else None,
             ]
         )
-    return out
+    return Table("workshops", COLUMNS, out)
+
+
+async def assignment(services: Services) -> list[Table]:
+    async with services.db.read() as conn:
+        everyone = await service.participants(conn, services.event.id)
+        by_person = {s.person_id: s for s in await seats.all_seats(conn, services.event.id)}
+    return [table(everyone, by_person)]
+
+
+EXPORT = TableExport("workshops", N_("The workshop assignment"), assignment)
 
 
 @dataclass(frozen=True, slots=True)

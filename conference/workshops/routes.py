@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute, Route
 
 from conference.auth.people import Person
 from conference.auth.roles import Role, is_moderator
-from conference.export.spreadsheet import csv_response
+from conference.export.http import spreadsheet
 from conference.rooms.registry import Room
 from conference.services import Services
 from conference.web.identity import current_person, moderator_or_refusal
@@ -78,12 +78,8 @@ def workshop_routes(services: Services, pages: Pages) -> list[BaseRoute]:
         allowed = await moderator_or_refusal(services, pages, request)
         if isinstance(allowed, Response):
             return allowed
-        gettext = services.i18n.translations(event.language).gettext
-        async with services.db.read() as conn:
-            everyone = await service.participants(conn, event.id)
-            by_person = {s.person_id: s for s in await seats.all_seats(conn, event.id)}
-        rows = csv_io.rows(everyone, by_person, gettext("yes"), gettext("no"))
-        return csv_response(rows, f"{event.id}-workshops.csv")
+        tables = await csv_io.assignment(services)
+        return await spreadsheet(services, tables, "csv", f"{event.id}-workshops")
 
     async def import_(request: Request) -> Response:
         if not same_origin(request, services):

@@ -6,6 +6,7 @@ import { connectLive } from "./lib/live.js";
 import { el, format, pageData, say } from "./lib/page.js";
 import { mountPollsModerator } from "./lib/polls-ui.js";
 import { mountQaModerator } from "./lib/qa-ui.js";
+import { mountReport } from "./lib/report-ui.js";
 import { mountWorkshopsConsole } from "./lib/workshops-console.js";
 
 const data = pageData("moderator-data");
@@ -223,4 +224,5 @@ mountPresenceCount(live, document, room, refreshSoon);
 mountPollsModerator(live, document);
 mountQaModerator(live, document);
 mountWorkshopsConsole(live, document);
+mountReport(live, document);
 window.conferenceLive = live; // for debugging in the console and for browser tests

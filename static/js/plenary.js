@@ -1,6 +1,7 @@
 // The plenary page: stream, agenda, presence, chat, reactions (and polls and Q&A).
 import { mountAgenda, mountPresenceCount } from "./lib/agenda-ui.js";
 import { mountChat } from "./lib/chat-ui.js";
+import { mountGalleryParticipant } from "./lib/gallery-ui.js";
 import { connectLive } from "./lib/live.js";
 import { pageData } from "./lib/page.js";
 import { mountPollsParticipant } from "./lib/polls-ui.js";
@@ -21,4 +22,5 @@ mountReactions(live, document, room);
 mountPollsParticipant(live, document);
 mountQaParticipant(live, document);
 mountWorkshopsParticipant(live, document);
+mountGalleryParticipant(live, document);
 window.conferenceLive = live; // for debugging in the console and for browser tests

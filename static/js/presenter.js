@@ -2,6 +2,7 @@
 // word cloud with its ranked list) and the pinned question. Read-only: it connects with the
 // presenter key and may only ask for presenter:join.
 import { io } from "socket.io-client";
+import { mountGalleryPresenter } from "./lib/gallery-ui.js";
 import { format, pageData, say } from "./lib/page.js";
 import { remaining, renderResults, summary } from "./lib/poll-results.js";
 
@@ -16,6 +17,7 @@ const status = $("presenter-status");
 let current = { poll: null, results: null, question: null };
 let refreshTimer = null;
 let lastAnnounced = 0;
+let galleryShown = false;
 
 const socket = io({
   transports: ["websocket", "polling"],
@@ -46,7 +48,12 @@ function render() {
         : [question.author.name, question.author.organisation].filter(Boolean).join(", ");
     $("presenter-question-meta").textContent = `${author} · ${format(strings.votes, { n: question.votes })}`;
   }
-  $("presenter-idle").hidden = Boolean(poll || question);
+  $("presenter-idle").hidden = Boolean(poll || question) || galleryShown;
+  // the results gallery, when on the stream, takes the whole view
+  if (galleryShown) {
+    pollBox.hidden = true;
+    questionBox.hidden = true;
+  }
 }
 
 function showState() {
@@ -91,5 +98,10 @@ socket.on("question:votes", (payload) => {
     current.question.votes = payload.votes;
     render();
   }
+});
+mountGalleryPresenter(socket, $("presenter-gallery"), { vote_one: strings.vote_one, votes: strings.votes_n }, (shown) => {
+  if (shown === galleryShown) return;
+  galleryShown = shown;
+  render();
 });
 window.conferencePresenter = socket; // for browser tests

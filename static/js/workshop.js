@@ -2,6 +2,7 @@
 // and moderators) who is here. Participants go back to the plenary when the phase ends.
 import { mountPresenceCount } from "./lib/agenda-ui.js";
 import { mountChat } from "./lib/chat-ui.js";
+import { mountGalleryFacilitator } from "./lib/gallery-ui.js";
 import { connectLive } from "./lib/live.js";
 import { el, format, pageData, say } from "./lib/page.js";
 import { mountNotes } from "./lib/notes-ui.js";
@@ -29,6 +30,7 @@ function leaveFor(url, text) {
 mountPresenceCount(live, document, room, () => refreshPeople());
 mountChat(live, document, { room, moderation: data.manager ? moderation() : null });
 if (data.manager) mountPollsModerator(live, document);
+if (data.manager) mountGalleryFacilitator(live, document);
 else mountPollsParticipant(live, document);
 let notes = null;
 live.onSnapshot(() => {

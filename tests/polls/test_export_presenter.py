@@ -53,15 +53,17 @@ async def test_moderators_export_results_and_answers(live: LiveServer, connect: 
         response = await browser.get(f"/moderator/polls/{poll['id']}/results.csv")
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/csv")
-        rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
-        assert ["o1", "'=Ja", "1", "100.0"] in rows  # no formula injection
+        # German Excel: `;`, a byte-order mark, decimals with a comma
+        assert response.content.startswith("\ufeff".encode())
+        rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff")), delimiter=";"))
+        assert ["o1", "'=Ja", "1", "100"] in rows  # no formula injection
         assert any(row[:3] == ["Erika Export", "Testorganisation", "'=Ja"] for row in rows)
         data = (await browser.get(f"/moderator/polls/{poll['id']}/results.json")).json()
         assert data["results"]["voters"] == 1
         assert data["answers"][0]["name"] == "Erika Export"
         response = await browser.get("/moderator/questions.csv")
         assert response.status_code == 200
-        rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+        rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff")), delimiter=";"))
         row = next(r for r in rows if r[4] == "Export-Frage?")
         assert row[1] == "approved"
         assert row[5] == "Fritz Frage"

@@ -1,0 +1,5 @@
+import sys
+
+from conference.cli import main
+
+sys.exit(main())

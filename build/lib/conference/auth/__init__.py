@@ -1,0 +1,1 @@
+"""Identity: people, join tokens, session cookies and roles."""

@@ -1,0 +1,1 @@
+"""The event: its definition from the event file, loaded and validated."""

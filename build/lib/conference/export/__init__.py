@@ -1,0 +1,1 @@
+"""Exports: spreadsheets (CSV for German Excel), documents and the event report."""

@@ -1,0 +1,170 @@
+"""gallery:save / gallery:publish (a workshop's facilitators), gallery:upvote (everyone in the
+plenary), gallery:show and gallery:presenter (the stream)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from conference.auth.presenter import PRESENTER_ROLE
+from conference.auth.roles import Permission, is_moderator
+from conference.events import state_store
+from conference.gallery import service, store
+from conference.realtime import audiences, room_log
+from conference.realtime.capability import Capability
+from conference.realtime.dispatch import Context, NoPayload, Payload, Router
+from conference.realtime.errors import Refused
+from conference.rooms.registry import PLENARY
+from conference.services import Services
+from conference.storage.db import LazyReader
+from conference.workshops import phase as phases
+from conference.workshops.service import PhaseHooks
+
+router = Router()
+MAX_LENGTH = 280
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LENGTH)]
+
+
+class GallerySave(Payload):
+    room: str = Field(min_length=1, max_length=64)
+    results: list[Text] = Field(max_length=store.MAX_RESULTS)
+
+
+class GalleryRoom(Payload):
+    room: str = Field(min_length=1, max_length=64)
+
+
+class ResultRef(Payload):
+    id: str = Field(min_length=1, max_length=32)
+
+
+class GalleryShow(Payload):
+    shown: bool = True
+
+
+def _workshop(ctx: Context, room: str) -> None:
+    known = ctx.services.rooms.known(room)
+    if known is None or not known.is_workshop:
+        raise Refused("room.unknown")
+
+
+@router.on("gallery:save", GallerySave, Permission.FACILITATOR)
+async def save(ctx: Context, payload: GallerySave) -> dict[str, Any]:
+    """Up to three key results of the room, in order; a published card changes with them
+    (corrections keep the upvotes of their position)."""
+    _workshop(ctx, payload.room)
+    services = ctx.services
+    async with services.db.write() as conn:
+        await store.replace(conn, ctx.event_id, payload.room, ctx.person.id, list(payload.results))
+        entry = await service.log_card(services, conn, payload.room)
+        results = await store.of_room(conn, ctx.event_id, payload.room)
+    service.publish_card(services, entry)
+    service.tell_managers(services, payload.room, results)
+    return {"room": payload.room, "results": results}
+
+
+@router.on("gallery:publish", GalleryRoom, Permission.FACILITATOR)
+async def publish(ctx: Context, payload: GalleryRoom) -> dict[str, Any]:
+    """Publish by hand once the workshop phase has closed (closing it publishes them too)."""
+    _workshop(ctx, payload.room)
+    services = ctx.services
+    async with services.db.read() as conn:
+        if (await phases.read(conn, ctx.event_id)).running:
+            raise Refused("gallery.phase_running")
+        if not await store.of_room(conn, ctx.event_id, payload.room):
+            raise Refused("gallery.empty")
+    results = await service.publish(services, payload.room)
+    return {"room": payload.room, "results": results}
+
+
+@router.on("gallery:upvote", ResultRef)
+async def upvote(ctx: Context, payload: ResultRef) -> dict[str, Any]:
+    """Once per person and key result (the primary key says so), from the plenary."""
+    ctx.require_joined(PLENARY)
+    services = ctx.services
+    try:
+        async with services.db.write() as conn:
+            result = await store.get(conn, ctx.event_id, payload.id)
+            if result is None or not result["published_at"]:
+                raise Refused("gallery.not_found")
+            await store.upvote(conn, payload.id, ctx.person.id)
+    except IntegrityError:
+        raise Refused("gallery.already_upvoted") from None
+    async with services.db.read() as conn:
+        votes = await store.count_votes(conn, payload.id)
+    services.parts[service.VoteCounts].touch(payload.id)
+    return {"id": payload.id, "votes": votes, "voted": True}
+
+
+@router.on("gallery:show", GalleryShow, Permission.MODERATOR)
+async def show(ctx: Context, payload: GalleryShow) -> dict[str, Any]:
+    """The presenter view shows the gallery (or, `shown: false`, what it showed before)."""
+    async with ctx.services.db.write() as conn:
+        await state_store.put(conn, ctx.event_id, service.SHOWN_KEY, payload.shown)
+        entry = await room_log.append(
+            conn, ctx.event_id, PLENARY, service.SHOWN, {"shown": payload.shown}
+        )
+    ctx.services.publisher.send(entry, audiences.room(ctx.event_id, PLENARY))
+    ctx.services.publisher.send(entry, audiences.presenters(ctx.event_id))
+    return {"shown": payload.shown}
+
+
+@router.on("gallery:presenter", NoPayload)
+async def presenter(ctx: Context, payload: NoPayload) -> dict[str, Any]:
+    """What the presenter view needs: whether the gallery is shown, and its cards."""
+    if ctx.person.role != PRESENTER_ROLE and not is_moderator(ctx.person.role):
+        raise Refused("auth.forbidden")
+    await ctx.services.sio.enter_room(ctx.connection.sid, audiences.presenters(ctx.event_id))
+    async with ctx.services.db.read() as conn:
+        return {
+            "shown": await service.shown(conn, ctx.event_id),
+            "cards": await service.cards(ctx.services, conn),
+        }
+
+
+async def _shared(
+    services: Services, conn: AsyncConnection, room: str, manager: bool
+) -> dict[str, Any]:
+    """The plenary: the published cards; a workshop room's managers: its key results."""
+    if room == PLENARY:
+        return {
+            "cards": await service.cards(services, conn),
+            "shown": await service.shown(conn, services.event.id),
+            "max_length": MAX_LENGTH,
+        }
+    results = await store.of_room(conn, services.event.id, room) if manager else []
+    return {"room": room, "results": results, "manage": manager, "max_length": MAX_LENGTH}
+
+
+async def _personal(
+    ctx: Context, reader: LazyReader, room: str, shared: dict[str, Any]
+) -> dict[str, Any]:
+    """Which key results I upvoted (read only when there are cards)."""
+    upvoted: list[str] = []
+    if shared.get("cards"):
+        upvoted = await store.my_upvotes(await reader.connection(), ctx.event_id, ctx.person.id)
+    return {**shared, "upvoted": upvoted}
+
+
+@contextlib.asynccontextmanager
+async def _lifetime(services: Services) -> AsyncIterator[None]:
+    counts = services.parts.add(service.VoteCounts(services))
+    hooks = services.parts[PhaseHooks].closed
+    hooks.append(service.publish_all)
+    try:
+        yield
+    finally:
+        hooks.remove(service.publish_all)
+        await counts.close()
+        services.parts.remove(service.VoteCounts)
+
+
+capability = Capability("gallery", router, shared=_shared, personal=_personal, lifetime=_lifetime)
+
+__all__ = ["capability"]

@@ -1,0 +1,1 @@
+"""Questions from the audience: held for moderation, approved, upvoted, pinned, answered."""

@@ -1,0 +1,276 @@
+"""question:ask, moderation (approve, reject, edit, answered, pin) and upvotes."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from pydantic import Field
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from conference.auth.people import get_person
+from conference.auth.roles import Permission
+from conference.clock import utcnow
+from conference.qa import store
+from conference.qa.routes import qa_routes
+from conference.realtime import audiences, room_log
+from conference.realtime.capability import Capability
+from conference.realtime.coalesce import Coalescer
+from conference.realtime.dispatch import Context, Payload, Router
+from conference.realtime.errors import Refused
+from conference.services import Services
+from conference.storage.db import LazyReader
+
+router = Router()
+MAX_LENGTH = 500
+
+
+class QuestionAsk(Payload):
+    room: str = Field(min_length=1, max_length=64)
+    body: str = Field(min_length=1, max_length=MAX_LENGTH)
+    anonymous: bool = False
+
+
+class QuestionRef(Payload):
+    room: str = Field(min_length=1, max_length=64)
+    id: str = Field(min_length=1, max_length=32)
+
+
+class QuestionEdit(QuestionRef):
+    body: str = Field(min_length=1, max_length=MAX_LENGTH)
+
+
+class QuestionFlag(QuestionRef):
+    value: bool = True
+
+
+async def _load(
+    ctx: Context, conn: AsyncConnection, payload: QuestionRef
+) -> tuple[dict[str, Any], str]:
+    row = await store.get(conn, ctx.event_id, payload.id)
+    if row is None or row.room != payload.room:
+        raise Refused("question.not_found")
+    return store.as_question(row), row.person_id
+
+
+def _publish(
+    ctx: Context, question: dict[str, Any], asker: str, entry: room_log.Entry | None
+) -> None:
+    """Logged changes to the room; every change to moderators and to the asker."""
+    services, event_id = ctx.services, ctx.event_id
+    if entry is not None:
+        services.publisher.send(entry, audiences.room(event_id, question["room"]))
+        if entry.type == "question:pinned" or question["pinned"]:
+            services.publisher.send(entry, audiences.presenters(event_id))
+    data = {"room": question["room"], "question": question}
+    services.publisher.send_volatile(
+        "question:changed", data, audiences.managers(event_id, question["room"])
+    )
+    services.publisher.send_volatile("question:changed", data, audiences.person(event_id, asker))
+
+
+async def _log(
+    ctx: Context, conn: AsyncConnection, before: dict[str, Any], after: dict[str, Any]
+) -> room_log.Entry | None:
+    """What the room sees of a change: the question appears, changes, or disappears."""
+    was, now = before["status"] in store.VISIBLE, after["status"] in store.VISIBLE
+    if now:
+        return await room_log.append(
+            conn, ctx.event_id, after["room"], "question:updated", {"question": after}
+        )
+    if was:
+        return await room_log.append(
+            conn, ctx.event_id, after["room"], "question:hidden", {"id": after["id"]}
+        )
+    return None
+
+
+@router.on("question:ask", QuestionAsk)
+async def ask(ctx: Context, payload: QuestionAsk) -> dict[str, Any]:
+    """Held for moderation unless the event file turns that off (qa_moderated = false)."""
+    ctx.require_joined(payload.room)
+    status = "held" if ctx.services.event.qa_moderated else "approved"
+    async with ctx.services.db.write() as conn:
+        person = await get_person(conn, ctx.person.id)
+        if person is None or person.removed:
+            raise Refused("auth.required")
+        if person.muted:
+            raise Refused("chat.muted")
+        question_id = await store.insert(
+            conn,
+            event_id=ctx.event_id,
+            room=payload.room,
+            person_id=person.id,
+            body=payload.body,
+            anonymous=payload.anonymous,
+            status=status,
+        )
+        row = await store.get(conn, ctx.event_id, question_id)
+        question = store.as_question(row)
+        entry = await _log(ctx, conn, {"status": "held"}, question)
+    _publish(ctx, question, ctx.person.id, entry)
+    return {"question": question}
+
+
+async def _moderate(ctx: Context, payload: QuestionRef, **values: Any) -> dict[str, Any]:
+    async with ctx.services.db.write() as conn:
+        before, asker = await _load(ctx, conn, payload)
+        await store.update(conn, payload.id, **values)
+        after, _ = await _load(ctx, conn, payload)
+        entry = await _log(ctx, conn, before, after)
+    _publish(ctx, after, asker, entry)
+    return {"question": after}
+
+
+@router.on("question:approve", QuestionRef, Permission.FACILITATOR)
+async def approve(ctx: Context, payload: QuestionRef) -> dict[str, Any]:
+    return await _moderate(ctx, payload, status="approved")
+
+
+@router.on("question:reject", QuestionRef, Permission.FACILITATOR)
+async def reject(ctx: Context, payload: QuestionRef) -> dict[str, Any]:
+    return await _moderate(ctx, payload, status="rejected", pinned=False)
+
+
+@router.on("question:edit", QuestionEdit, Permission.FACILITATOR)
+async def edit(ctx: Context, payload: QuestionEdit) -> dict[str, Any]:
+    """Moderators fix obvious typos."""
+    return await _moderate(ctx, payload, body=payload.body, edited_at=utcnow())
+
+
+@router.on("question:answered", QuestionFlag, Permission.FACILITATOR)
+async def answered(ctx: Context, payload: QuestionFlag) -> dict[str, Any]:
+    async with ctx.services.db.read() as conn:
+        question, _ = await _load(ctx, conn, payload)
+    if question["status"] not in store.VISIBLE:
+        raise Refused("question.not_approved")
+    return await _moderate(ctx, payload, status="answered" if payload.value else "approved")
+
+
+@router.on("question:pin", QuestionFlag, Permission.FACILITATOR)
+async def pin(ctx: Context, payload: QuestionFlag) -> dict[str, Any]:
+    """The question being answered now (one per room); `value: false` unpins it."""
+    async with ctx.services.db.write() as conn:
+        question, asker = await _load(ctx, conn, payload)
+        if payload.value and question["status"] not in store.VISIBLE:
+            raise Refused("question.not_approved")
+        await store.unpin_room(conn, ctx.event_id, payload.room)
+        if payload.value:
+            await store.update(conn, payload.id, pinned=True)
+        question, _ = await _load(ctx, conn, payload)
+        pinned_id = payload.id if payload.value else None
+        entry = await room_log.append(
+            conn,
+            ctx.event_id,
+            payload.room,
+            "question:pinned",
+            {"id": pinned_id, "question": question if payload.value else None},
+        )
+    _publish(ctx, question, asker, entry)
+    return {"question": question}
+
+
+class VoteCounts(Coalescer):
+    """This process's coalesced `question:votes`: a few per second and question at most."""
+
+    def __init__(self, services: Services) -> None:
+        async def send(key: str) -> None:
+            room, question_id = key.split("/", 1)
+            async with services.db.read() as conn:
+                votes = await store.count_votes(conn, question_id)
+            data = {"room": room, "id": question_id, "votes": votes}
+            event_id = services.event.id
+            for audience in (
+                audiences.room(event_id, room),
+                audiences.managers(event_id, room),
+                audiences.presenters(event_id),
+            ):
+                services.publisher.send_volatile("question:votes", data, audience)
+
+        super().__init__(services.state, services.process_id, "question-votes", send)
+
+
+async def _vote(ctx: Context, payload: QuestionRef, *, up: bool) -> dict[str, Any]:
+    ctx.require_joined(payload.room)
+    try:
+        async with ctx.services.db.write() as conn:
+            question, _ = await _load(ctx, conn, payload)
+            if question["status"] not in store.VISIBLE:
+                raise Refused("question.not_found")
+            if up:
+                await store.upvote(conn, payload.id, ctx.person.id)
+            else:
+                await store.unvote(conn, payload.id, ctx.person.id)
+    except IntegrityError:
+        raise Refused("question.already_upvoted") from None
+    async with ctx.services.db.read() as conn:
+        votes = await store.count_votes(conn, payload.id)
+    ctx.services.parts[VoteCounts].touch(f"{payload.room}/{payload.id}")
+    return {"id": payload.id, "votes": votes, "voted": up}
+
+
+@router.on("question:upvote", QuestionRef)
+async def upvote(ctx: Context, payload: QuestionRef) -> dict[str, Any]:
+    """Once per person and question (the primary key says so)."""
+    return await _vote(ctx, payload, up=True)
+
+
+@router.on("question:unvote", QuestionRef)
+async def unvote(ctx: Context, payload: QuestionRef) -> dict[str, Any]:
+    """Take an upvote back (nothing happens when there was none)."""
+    return await _vote(ctx, payload, up=False)
+
+
+async def _shared(
+    services: Services, conn: AsyncConnection, room: str, manager: bool
+) -> dict[str, Any]:
+    """The questions everyone sees (with the held ones for who manages the room), and how
+    many were asked at all: without any, nobody has questions or upvotes to look up."""
+    event_id = services.event.id
+    return {
+        "questions": await store.in_room(conn, event_id, room, held=manager),
+        "asked": await store.count_in_room(conn, event_id, room),
+        "manager": manager,
+    }
+
+
+async def _personal(
+    ctx: Context, reader: LazyReader, room: str, shared: dict[str, Any]
+) -> dict[str, Any]:
+    """Which questions are mine (my held ones shown to me alone), which I upvoted, and
+    whether asking is held."""
+    shown, mine, upvoted = shared["questions"], [], []
+    if shared["asked"]:
+        conn = await reader.connection()
+        asked = await store.asked_by(conn, ctx.event_id, room, ctx.person.id)
+        upvoted = await store.my_upvotes(conn, ctx.event_id, room, ctx.person.id)
+        mine = [q["id"] for q in asked]
+        held = [q for q in asked if q["status"] == "held"]
+        if held and not shared["manager"]:
+            shown = sorted([*shown, *held], key=lambda q: q["created_at"] or "")
+    return {
+        "questions": shown,
+        "mine": mine,
+        "upvoted": upvoted,
+        "moderated": ctx.services.event.qa_moderated,
+        "max_length": MAX_LENGTH,
+    }
+
+
+@contextlib.asynccontextmanager
+async def _lifetime(services: Services) -> AsyncIterator[None]:
+    counts = services.parts.add(VoteCounts(services))
+    try:
+        yield
+    finally:
+        await counts.close()
+        services.parts.remove(VoteCounts)
+
+
+capability = Capability(
+    "qa", router, shared=_shared, personal=_personal, lifetime=_lifetime, routes=qa_routes
+)
+
+__all__ = ["capability"]

@@ -1,0 +1,1 @@
+"""Realtime: the socket.io server, dispatch of `capability:action` events, audiences, publishing."""

@@ -1,0 +1,226 @@
+"""Broadcast fan-out without a task per recipient.
+
+python-socketio's AsyncManager.emit encodes a broadcast once but then creates one asyncio task
+per recipient, each awaiting `socket.send` (a ping-timeout check, a log call and an awaited
+`queue.put`); task creation and the garbage it leaves dominate the cost of a broadcast. Here
+the packet is encoded once, into an Engine.IO packet whose encoding is cached, and put straight
+on each recipient's Engine.IO queue (unbounded, so `put_nowait` never blocks). The Redis
+manager publishes to the other processes first and fans out locally after, so clients on other
+processes do not wait for this one's fan-out.
+
+Each recipient's Engine.IO writer then wakes once per packet; the library's `poll` arms an
+`asyncio.wait_for` timer on every wake-up. On a websocket that timer is redundant (the reader
+already times out a silent client and then wakes the writer with None), so `install_fast_poll`
+skips it there; long-polling requests keep the library's poll.
+
+Both managers tell their `observers` of every broadcast this process delivers, whichever
+process sent it: that is how kept room snapshots learn they are stale (rooms/snapshots.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+import socketio
+from engineio import exceptions as eio_exceptions
+from engineio import packet as eio_packet
+from engineio.async_socket import AsyncSocket
+from socketio import packet as sio_packet
+
+_library_poll = AsyncSocket.poll
+
+Observer = Callable[[str, Any, Any], None]  # (event, data, audience)
+
+
+async def _poll(self: Any) -> list[Any]:
+    """AsyncSocket.poll without a timer per wake-up on websockets (same results otherwise)."""
+    if not self.upgraded:
+        return await _library_poll(self)  # type: ignore[no-any-return]
+    queue = self.queue
+    try:
+        first = queue.get_nowait()
+    except asyncio.QueueEmpty:
+        try:
+            first = await queue.get()
+        except asyncio.CancelledError:
+            raise eio_exceptions.QueueEmpty() from None
+    queue.task_done()
+    if first is None:
+        return []
+    packets = [first]
+    while True:
+        try:
+            pkt = queue.get_nowait()
+        except asyncio.QueueEmpty:
+            break
+        queue.task_done()
+        if pkt is None:
+            queue.put_nowait(None)
+            break
+        packets.append(pkt)
+    return packets
+
+
+def install_fast_poll() -> None:
+    """Use `_poll` for every Engine.IO socket of this process (idempotent)."""
+    AsyncSocket.poll = _poll
+
+
+class _Encoded(eio_packet.Packet):  # type: ignore[misc]
+    """An Engine.IO MESSAGE packet encoded once for every recipient."""
+
+    def __init__(self, encoded: str) -> None:
+        self.packet_type = eio_packet.MESSAGE
+        self.data = encoded[1:]
+        self.binary = False
+        self._encoded = encoded
+
+    def encode(self, b64: bool = False) -> str:
+        return self._encoded
+
+
+def fan_out(manager: Any, event: str, data: Any, namespace: str, room: Any, skip_sid: Any) -> bool:
+    """Queue one broadcast for every local participant of `room`; False when the fast path
+    does not apply (binary payloads), so the caller falls back to the library."""
+    for observe in manager.observers:
+        observe(event, data, room)
+    if namespace not in manager.rooms:
+        return True
+    if isinstance(data, tuple):
+        args = list(data)
+    elif data is not None:
+        args = [data]
+    else:
+        args = []
+    encoded = manager.server.packet_class(
+        sio_packet.EVENT, namespace=namespace, data=[event, *args]
+    ).encode()
+    if not isinstance(encoded, str):
+        return False
+    pkt = _Encoded(str(eio_packet.MESSAGE) + encoded)
+    skip = set(skip_sid) if isinstance(skip_sid, list) else {skip_sid}
+    eio = manager.server.eio
+    sockets = eio.sockets
+    ping_timeout = eio.ping_timeout
+    now = time.time()
+    for sid, eio_sid in manager.get_participants(namespace, room):
+        if sid in skip:
+            continue
+        socket = sockets.get(eio_sid)
+        if socket is None or socket.closed or socket.closing:
+            continue
+        if socket.last_ping and now - socket.last_ping > ping_timeout:
+            # the library's path closes a socket whose client stopped answering pings
+            manager.server.start_background_task(socket.send, pkt)
+            continue
+        socket.queue.put_nowait(pkt)
+    return True
+
+
+class FanoutManager(socketio.AsyncManager):  # type: ignore[misc]
+    """AsyncManager whose broadcasts cost no task per recipient."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.observers: list[Observer] = []
+
+    def initialize(self) -> None:
+        super().initialize()
+        install_fast_poll()
+
+    async def emit(
+        self,
+        event: str,
+        data: Any,
+        namespace: str,
+        room: Any = None,
+        skip_sid: Any = None,
+        callback: Any = None,
+        to: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        if callback is None and fan_out(self, event, data, namespace, to or room, skip_sid):
+            return
+        await super().emit(
+            event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, to=to, **kwargs
+        )
+
+
+class FanoutRedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
+    """AsyncRedisManager that publishes first, then fans out locally without per-recipient tasks."""
+
+    def __init__(self, url: str, **kwargs: Any) -> None:
+        super().__init__(url, **kwargs)
+        self.observers: list[Observer] = []
+
+    def initialize(self) -> None:
+        super().initialize()
+        install_fast_poll()
+
+    async def emit(
+        self,
+        event: str,
+        data: Any,
+        namespace: str | None = None,
+        room: Any = None,
+        skip_sid: Any = None,
+        callback: Any = None,
+        to: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        room = to or room
+        namespace = namespace or "/"
+        local_only = bool(kwargs.get("ignore_queue"))
+        args = list(data) if isinstance(data, tuple) else [data]
+        if local_only or callback is not None or sio_packet.Packet.data_is_binary(args):
+            if (
+                local_only
+                and callback is None
+                and fan_out(self, event, data, namespace, room, skip_sid)
+            ):
+                return
+            await super().emit(
+                event,
+                data,
+                namespace=namespace,
+                room=room,
+                skip_sid=skip_sid,
+                callback=callback,
+                **kwargs,
+            )
+            return
+        try:
+            await self._publish(
+                {
+                    "method": "emit",
+                    "event": event,
+                    "data": args,
+                    "binary": False,
+                    "namespace": namespace,
+                    "room": room,
+                    "skip_sid": skip_sid,
+                    "callback": None,
+                    "host_id": self.host_id,
+                }
+            )
+        finally:
+            # local clients still get it while Redis is away (the drain logs the failure)
+            fan_out(self, event, data, namespace, room, skip_sid)
+
+    async def _handle_emit(self, message: dict[str, Any]) -> None:
+        """A broadcast published by another process: fan it out here the same way."""
+        callback = message.get("callback")
+        if message.get("binary") or (callback is not None and len(callback) == 3):
+            await super()._handle_emit(message)
+            return
+        data = message["data"]
+        if isinstance(data, list):
+            data = data[0] if len(data) == 1 else tuple(data)
+        namespace = message.get("namespace") or "/"
+        if not fan_out(
+            self, message["event"], data, namespace, message.get("room"), message.get("skip_sid")
+        ):
+            await super()._handle_emit(message)

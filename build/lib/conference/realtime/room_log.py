@@ -1,0 +1,67 @@
+"""The per-room log: every state-changing broadcast, numbered, so clients can catch up.
+
+A broadcast that changes what a client shows is appended here in the same transaction as its
+record; its `seq` is the room's next number. A client that sees a gap, or reconnects, asks
+`room:sync` for everything after the last number it has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from conference.clock import utcnow
+from conference.storage.tables import room_log
+
+EVENT_STREAM = "_event"  # the log of event-wide changes (agenda, announcements, phase)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    room: str
+    seq: int
+    type: str
+    data: dict[str, Any]
+
+    def payload(self) -> dict[str, Any]:
+        """What clients receive: the data plus where it sits in the room's log."""
+        return {"room": self.room, "seq": self.seq, **self.data}
+
+
+async def append(
+    conn: AsyncConnection, event_id: str, room: str, type_: str, data: dict[str, Any]
+) -> Entry:
+    """Number and store one broadcast; call inside the write transaction of its record."""
+    current = await last_seq(conn, event_id, room)
+    seq = current + 1
+    await conn.execute(
+        room_log.insert().values(
+            event_id=event_id, room=room, seq=seq, type=type_, data=data, created_at=utcnow()
+        )
+    )
+    return Entry(room=room, seq=seq, type=type_, data=data)
+
+
+async def last_seq(conn: AsyncConnection, event_id: str, room: str) -> int:
+    query = sa.select(sa.func.max(room_log.c.seq)).where(
+        room_log.c.event_id == event_id, room_log.c.room == room
+    )
+    return int((await conn.execute(query)).scalar() or 0)
+
+
+async def since(
+    conn: AsyncConnection, event_id: str, room: str, after: int, limit: int
+) -> list[Entry]:
+    query = (
+        sa.select(room_log.c.seq, room_log.c.type, room_log.c.data)
+        .where(room_log.c.event_id == event_id, room_log.c.room == room, room_log.c.seq > after)
+        .order_by(room_log.c.seq)
+        .limit(limit)
+    )
+    return [
+        Entry(room=room, seq=row.seq, type=row.type, data=row.data)
+        for row in await conn.execute(query)
+    ]

@@ -1,0 +1,174 @@
+"""Room state in Redis, shared by every server process that uses the same Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import time
+from typing import TYPE_CHECKING
+
+from redis.asyncio import BlockingConnectionPool, Redis
+
+from conference.state.base import JSON
+
+if TYPE_CHECKING:
+    from conference.settings import Settings
+
+_SEP = "\x1f"
+
+# GET-then-PEXPIRE from Python could extend a lease another owner took in between
+_CLAIM_SCRIPT = """
+local current = redis.call('GET', KEYS[1])
+if current == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+    return 1
+end
+if current then
+    return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+"""
+
+
+def _ms(seconds: float) -> int:
+    """Seconds as whole milliseconds, at least 1 (Redis refuses PX 0)."""
+    return max(1, math.ceil(seconds * 1000))
+
+
+class RedisRoomState:
+    """RoomState in Redis: several processes using one Redis see one state."""
+
+    def __init__(
+        self,
+        client: Redis,
+        *,
+        prefix: str = "conference:",
+        presence_ttl: float = 90.0,
+        ping_timeout: float = 1.0,
+    ) -> None:
+        self.presence_ttl = presence_ttl
+        self._redis = client
+        self._prefix = prefix
+        self._ping_timeout = ping_timeout
+        self._claim_script = client.register_script(_CLAIM_SCRIPT)
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        pool_size: int = 256,
+        prefix: str = "conference:",
+        presence_ttl: float = 90.0,
+    ) -> RedisRoomState:
+        """A state on its own blocking pool (the default pool fails with bursts)."""
+        pool = BlockingConnectionPool.from_url(
+            url,
+            max_connections=pool_size,
+            timeout=10,
+            decode_responses=True,
+            # without it a black-holed host stalls each call for the OS's TCP timeout
+            socket_connect_timeout=5,
+        )
+        return cls(Redis.from_pool(pool), prefix=prefix, presence_ttl=presence_ttl)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RedisRoomState:
+        """The state for CONFERENCE_REDIS_URL with a pool of CONFERENCE_REDIS_POOL_SIZE."""
+        if not settings.redis_url:
+            raise ValueError("RedisRoomState needs settings.redis_url")
+        return cls.from_url(settings.redis_url, pool_size=settings.redis_pool_size)
+
+    async def start(self) -> None:
+        """Connections open lazily, so a Redis that comes up later is picked up then."""
+
+    async def close(self) -> None:
+        """Close the client and its pool."""
+        await self._redis.aclose()
+
+    async def ping(self) -> bool:
+        """True when Redis answers within the ping timeout; never raises."""
+        try:
+            async with asyncio.timeout(self._ping_timeout):
+                return bool(await self._redis.ping())
+        except Exception:
+            return False
+
+    async def presence_enter(self, room: str, person_id: str, sid: str) -> None:
+        """Record connection `sid` of `person_id` as present in `room`."""
+        key = self._key("presence", room)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(key, {f"{person_id}{_SEP}{sid}": time.time() + self.presence_ttl})
+            # the whole set goes when nobody refreshes, so abandoned rooms do not linger
+            pipe.pexpire(key, _ms(self.presence_ttl))
+            await pipe.execute()
+
+    async def presence_leave(self, room: str, person_id: str, sid: str) -> None:
+        """Forget connection `sid`; the person stays present while another sid remains."""
+        await self._redis.zrem(self._key("presence", room), f"{person_id}{_SEP}{sid}")
+
+    async def presence_refresh(self, room: str, person_id: str, sid: str) -> None:
+        """Keep an entry alive; re-creates it when it already expired (e.g. Redis restarted)."""
+        await self.presence_enter(room, person_id, sid)
+
+    async def _live(self, room: str) -> list[tuple[str, str]]:
+        """(person_id, sid) of the unexpired entries of `room`, dropping the expired ones."""
+        key = self._key("presence", room)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.zremrangebyscore(key, "-inf", time.time())
+            pipe.zrange(key, 0, -1)
+            _, members = await pipe.execute()
+        pairs = (str(member).split(_SEP, 1) for member in members)
+        return [(pair[0], pair[1]) for pair in pairs if len(pair) == 2]
+
+    async def presence_people(self, room: str) -> set[str]:
+        """Ids of the people with at least one live connection in `room`."""
+        return {person_id for person_id, _ in await self._live(room)}
+
+    async def presence_sids(self, room: str, person_id: str) -> set[str]:
+        """The live connection ids of one person in `room`."""
+        return {sid for pid, sid in await self._live(room) if pid == person_id}
+
+    async def get(self, key: str) -> JSON | None:
+        """The value stored under `key`, or None."""
+        encoded = await self._redis.get(self._key("value", key))
+        return None if encoded is None else json.loads(encoded)
+
+    async def set(self, key: str, value: JSON, ttl: float | None = None) -> None:
+        """Store a JSON value, optionally expiring after `ttl` seconds."""
+        encoded = json.dumps(value, separators=(",", ":"))
+        px = None if ttl is None else _ms(ttl)
+        await self._redis.set(self._key("value", key), encoded, px=px)
+
+    async def delete(self, key: str) -> None:
+        """Remove `key` (no error when absent)."""
+        await self._redis.delete(self._key("value", key))
+
+    async def incr(self, key: str, field: str, amount: int = 1) -> int:
+        """Atomically add `amount` to `field` of counter hash `key`; returns the new value."""
+        return int(await self._redis.hincrby(self._key("counters", key), field, amount))
+
+    async def counters(self, key: str) -> dict[str, int]:
+        """All fields of counter hash `key` (empty when absent)."""
+        fields = await self._redis.hgetall(self._key("counters", key))
+        return {str(name): int(value) for name, value in fields.items()}
+
+    async def pop_counters(self, key: str) -> dict[str, int]:
+        """Read and delete counter hash `key` atomically."""
+        name = self._key("counters", key)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hgetall(name)
+            pipe.delete(name)
+            fields, _ = await pipe.execute()
+        return {str(field): int(value) for field, value in fields.items()}
+
+    async def claim(self, key: str, owner: str, ttl: float) -> bool:
+        """Take (or extend) the lease `key` for `ttl` seconds unless another owner holds it."""
+        result = await self._claim_script(keys=[self._key("claim", key)], args=[owner, _ms(ttl)])
+        return bool(result)
+
+    def _key(self, kind: str, name: str) -> str:
+        """The Redis key of `name` in namespace `kind` (kinds differ in Redis type)."""
+        return f"{self._prefix}{kind}:{name}"

@@ -1,0 +1,1 @@
+"""Pages: routes, templating and translations."""

@@ -1,0 +1,70 @@
+"""Jinja2 pages in the reader's language."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date, format_time
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from conference.web.i18n import I18n, pick_locale
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = ROOT / "templates"
+STATIC = ROOT / "static"
+LANG_COOKIE = "lang"
+
+
+def request_locale(request: Request) -> str:
+    return pick_locale(
+        request.query_params.get("lang") or request.cookies.get(LANG_COOKIE),
+        request.headers.get("accept-language"),
+    )
+
+
+class Pages:
+    """Renders templates with gettext, dates in the event's zone, and a JSON blob for scripts."""
+
+    def __init__(self, i18n: I18n) -> None:
+        self.i18n = i18n
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(["html"]),
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def render(
+        self, request: Request, template: str, status_code: int = 200, **context: Any
+    ) -> HTMLResponse:
+        locale = request_locale(request)
+        translations = self.i18n.translations(locale)
+
+        def page_data(data: Any) -> Markup:
+            """JSON for the page's script, safe inside <script type="application/json">."""
+            text = (
+                json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+            )
+            return Markup(text.replace("&", "\\u0026"))
+
+        html = self.env.get_template(template).render(
+            request=request,
+            locale=locale,
+            _=translations.gettext,
+            gettext=translations.gettext,
+            ngettext=translations.ngettext,
+            format_date=lambda d, f="full": format_date(d, format=f, locale=locale),
+            format_time=lambda t, f="short": format_time(t, format=f, locale=locale),
+            page_data=page_data,
+            **context,
+        )
+        response = HTMLResponse(html, status_code=status_code)
+        if request.query_params.get("lang") == locale:
+            response.set_cookie(LANG_COOKIE, locale, max_age=365 * 24 * 3600, samesite="lax")
+        return response

@@ -1,0 +1,1 @@
+"""Workshops: parallel rooms, seats from the registration's choice, the phase and its timer."""
