@@ -208,6 +208,30 @@ async def help_request(a: Arrange) -> Payload:
 
 # --- the table ------------------------------------------------------------------------------
 
+
+async def key_results(a: Arrange) -> Payload:
+    """The room's key results saved (publishing them needs the phase closed: `phase_over`)."""
+    await a.staff.ok("gallery:save", {"room": ROOM, "results": ["Ergebnis der Matrix"]})
+    return {"room": ROOM}
+
+
+async def phase_over(a: Arrange, client: Client) -> None:
+    await a.phase_closed()
+
+
+async def published_result(a: Arrange) -> Payload:
+    """A published key result; the phase is open again afterwards, as for every case."""
+    await key_results(a)
+    await a.phase_closed()
+    published = await a.staff.ok("gallery:publish", {"room": ROOM})
+    await a.phase_open()
+    return {"id": published["results"][0]["id"]}
+
+
+async def in_plenary(a: Arrange, client: Client) -> None:
+    await client.call("room:join", {"room": "plenary"})  # results are upvoted there
+
+
 EXPECTED: dict[str, Entry] = {
     # rooms
     "room:join": Entry(
@@ -276,4 +300,13 @@ EXPECTED: dict[str, Entry] = {
     "notes:version": Entry(Access.IN_ROOM, notes_version),
     "notes:save": Entry(Access.MANAGER, {"room": ROOM, "name": "Matrixstand"}),
     "notes:restore": Entry(Access.MANAGER, notes_version),
+    # the results gallery
+    "gallery:save": Entry(Access.MANAGER, {"room": ROOM, "results": ["Aus der Matrix"]}),
+    "gallery:publish": Entry(Access.MANAGER, key_results, before=phase_over, after=restore),
+    "gallery:upvote": Entry(Access.PARTICIPANT, published_result, before=in_plenary),
+    "gallery:show": Entry(Access.MODERATOR, {"shown": False}),
+    "gallery:presenter": Entry(Access.PRESENTER, {}),
+    # the event report
+    "report:build": Entry(Access.MODERATOR, {"format": "docx"}),
+    "report:list": Entry(Access.MODERATOR, {}),
 }
