@@ -57,7 +57,6 @@ MESSAGES: dict[str, str] = {
     "gallery.phase_running": N_("Key results are published when the workshop phase has ended."),
     "gallery.empty": N_("Please enter at least one key result first."),
     "report.busy": N_("A report is being built already. Please wait until it is done."),
-    "report.not_found": N_("This report does not exist."),
     "server.error": N_("Something went wrong on the server. Please try again."),
 }
 

@@ -36,7 +36,7 @@ async def run(report_id: str) -> int:
         async with db.read() as conn:
             row = await store.get(conn, event.id, report_id)
         if row is None or row.status != "building":
-            say(status="failed", error="report.not_found")
+            say(status="failed", error="the report is not being built")
             return 1
         pending: list[asyncio.Task[None]] = []
         loop = asyncio.get_running_loop()

@@ -13,6 +13,7 @@ import pikepdf
 from pypdf import PdfReader
 
 from conference.web.i18n import I18n
+from tests.fixtures.asserted import refused
 from tests.fixtures.live_server import Client, LiveServer, logged_in
 from tests.report.event import (
     CONSENTED,
@@ -87,8 +88,7 @@ async def test_the_report_from_the_console_has_every_section_and_number_and_is_t
     report = started["report"]
     assert report["status"] == "building"
     # one build at a time
-    busy = await mod.call("report:build", {"format": "docx"})
-    assert busy["error"]["code"] == "report.busy"
+    refused(await mod.call("report:build", {"format": "docx"}), "report.busy")
     # progress arrives step by step, then the document is ready
     await mod.wait_for(
         "report:progress",
