@@ -1,0 +1,102 @@
+"""Many writers to one room at once, spread over the processes: every write is acknowledged,
+and the room's log numbers are unique and gap-free (on PostgreSQL nothing serialises writers
+but the room's counter row)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from conference.auth.roles import Role
+from tests.fixtures.live_server import Client, LiveServer
+
+PEOPLE = 40
+MESSAGES = 10  # each, all at once: 400 writes, within the rate limit's burst
+
+
+async def _people(
+    live: LiveServer, connect: Any, count: int, role: Role = Role.PARTICIPANT
+) -> list[Client]:
+    """`count` people joined to the plenary, alternating between the processes."""
+    tokens = [(await live.person(role, name=f"Schreiber {i}"))[1] for i in range(count)]
+    clients: list[Client] = await asyncio.gather(
+        *(connect(live.urls[i % len(live.urls)], token) for i, token in enumerate(tokens))
+    )
+    await asyncio.gather(*(c.ok("room:join", {"room": "plenary"}) for c in clients))
+    return clients
+
+
+async def _last_seq(client: Client) -> int:
+    snapshot = await client.ok("room:join", {"room": "plenary"})
+    return int(snapshot["seq"]["plenary"])
+
+
+async def _logged_after(client: Client, after: int) -> list[dict[str, Any]]:
+    """The plenary's log after `after`, read back through room:sync."""
+    entries: list[dict[str, Any]] = []
+    while True:
+        synced = await client.ok("room:sync", {"room": "plenary", "after": after})
+        entries += synced["entries"]
+        if not synced["more"]:
+            return entries
+        after = entries[-1]["seq"]
+
+
+async def test_hundreds_of_messages_at_once_are_all_numbered_once(
+    live: LiveServer, connect: Any
+) -> None:
+    writers = await _people(live, connect, PEOPLE)
+    before = await _last_seq(writers[0])
+
+    async def send(client: Client, n: int) -> dict[str, Any]:
+        body = f"Nachricht {n} von {id(client)}"
+        payload = {"room": "plenary", "body": body, "client_id": f"storm-{n:04d}"}
+        return await client.call("chat:send", payload)
+
+    acks = await asyncio.gather(
+        *(send(client, n) for client in writers for n in range(1, MESSAGES + 1))
+    )
+    failed = [ack for ack in acks if not ack["ok"]]
+    assert not failed, f"{len(failed)} of {len(acks)} refused, e.g. {failed[:3]}"
+    numbers = sorted(ack["data"]["seq"] for ack in acks)
+    assert numbers == list(range(before + 1, before + PEOPLE * MESSAGES + 1))
+    logged = await _logged_after(writers[-1], before)
+    assert [entry["seq"] for entry in logged] == numbers
+    assert {entry["id"] for entry in logged} == {ack["data"]["id"] for ack in acks}
+    # every process's clients got every message, in the log's order
+    last = writers[-1]
+    await last.wait_for("chat:message", lambda m: m["seq"] == numbers[-1], since=0)
+    for watcher in (writers[0], last):
+        await watcher.wait_for("chat:message", lambda m: m["seq"] == numbers[-1], since=0)
+        seen = [m["seq"] for m in watcher.received["chat:message"] if m["seq"] > before]
+        assert sorted(seen) == numbers
+
+
+async def test_questions_approved_at_once_are_all_approved_and_numbered_once(
+    live: LiveServer, connect: Any
+) -> None:
+    askers = await _people(live, connect, PEOPLE)
+    moderators = await _people(live, connect, 4, Role.MODERATOR)
+    asked = await asyncio.gather(
+        *(
+            c.ok("question:ask", {"room": "plenary", "body": f"Frage {i}?"})
+            for i, c in enumerate(askers)
+        )
+    )
+    before = await _last_seq(moderators[0])
+    refs = [{"room": "plenary", "id": a["question"]["id"]} for a in asked]
+    acks = await asyncio.gather(
+        *(
+            moderators[i % len(moderators)].call("question:approve", ref)
+            for i, ref in enumerate(refs)
+        )
+    )
+    failed = [ack for ack in acks if not ack["ok"]]
+    assert not failed, f"{len(failed)} of {len(acks)} refused, e.g. {failed[:3]}"
+    assert all(ack["data"]["question"]["status"] == "approved" for ack in acks)
+    logged = await _logged_after(moderators[-1], before)
+    assert [e["seq"] for e in logged] == list(range(before + 1, before + len(refs) + 1))
+    assert sorted(e["question"]["id"] for e in logged) == sorted(r["id"] for r in refs)
+    snapshot = await askers[0].ok("room:join", {"room": "plenary"})
+    shown = {q["id"] for q in snapshot["qa"]["questions"]}
+    assert shown >= {r["id"] for r in refs}
