@@ -21,6 +21,7 @@ from conference.realtime.coalesce import Coalescer
 from conference.realtime.dispatch import Context, Payload, Router
 from conference.realtime.errors import Refused
 from conference.services import Services
+from conference.storage import locks
 from conference.storage.db import LazyReader
 
 router = Router()
@@ -153,6 +154,8 @@ async def answered(ctx: Context, payload: QuestionFlag) -> dict[str, Any]:
 async def pin(ctx: Context, payload: QuestionFlag) -> dict[str, Any]:
     """The question being answered now (one per room); `value: false` unpins it."""
     async with ctx.services.db.write() as conn:
+        # pins of one room take turns: two at once would each unpin before the other pinned
+        await locks.exclusive(conn, "pin", ctx.event_id, payload.room)
         question, asker = await _load(ctx, conn, payload)
         if payload.value and question["status"] not in store.VISIBLE:
             raise Refused("question.not_approved")

@@ -22,6 +22,7 @@ from conference.realtime.errors import Refused
 from conference.rooms.handlers import leave_room
 from conference.rooms.registry import PLENARY, ROOMS_CHANGED, read_workshops
 from conference.services import Services
+from conference.storage import locks
 from conference.storage.db import LazyReader
 from conference.storage.tables import rooms as rooms_table
 from conference.workshops import help as help_store
@@ -243,6 +244,8 @@ async def save_room(ctx: Context, payload: RoomSave) -> dict[str, Any]:
     services = ctx.services
     values = payload.model_dump(exclude={"id"}) | {"source": "live"}
     async with services.db.write() as conn:
+        # rooms added at once take turns for their id and position
+        await locks.exclusive(conn, "rooms", ctx.event_id)
         existing = {room.id: room for room in await read_workshops(conn, ctx.event_id)}
         if payload.id is None:
             room_id = _slug(payload.title, set(existing))
