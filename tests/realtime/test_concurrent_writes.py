@@ -100,3 +100,19 @@ async def test_questions_approved_at_once_are_all_approved_and_numbered_once(
     snapshot = await askers[0].ok("room:join", {"room": "plenary"})
     shown = {q["id"] for q in snapshot["qa"]["questions"]}
     assert shown >= {r["id"] for r in refs}
+
+
+async def test_a_message_sent_on_two_processes_at_once_is_stored_once(
+    live: LiveServer, connect: Any
+) -> None:
+    """A retry that reaches the other process while the first send still runs (a reconnect)."""
+    _, token = await live.person(name="Doppelt Sendend")
+    clients: list[Client] = [await connect(url, token) for url in (live.urls[0], live.urls[-1])]
+    for client in clients:
+        await client.ok("room:join", {"room": "plenary"})
+    for n in range(10):
+        payload = {"room": "plenary", "body": f"Noch einmal {n}", "client_id": f"retry-{n:04d}"}
+        acks = await asyncio.gather(*(c.call("chat:send", payload) for c in clients))
+        assert all(ack["ok"] for ack in acks), acks
+        assert acks[0]["data"]["id"] == acks[1]["data"]["id"]
+        assert acks[0]["data"]["seq"] == acks[1]["data"]["seq"]
