@@ -162,7 +162,7 @@ async def move(ctx: Context, payload: SeatMove) -> dict[str, Any]:
     capacity unless they go on its waitlist."""
     services = ctx.services
     if payload.room is not None:
-        target = services.rooms.known(payload.room)
+        target = await services.rooms.get(payload.room)
         if target is None or not target.is_workshop:
             raise Refused("room.unknown")
     moved: list[dict[str, Any]] = []
@@ -208,7 +208,7 @@ async def choose(ctx: Context, payload: Choose) -> dict[str, Any]:
     services, person = ctx.services, ctx.person
     if person.role != Role.PARTICIPANT:
         raise Refused("workshop.not_participant")
-    room = services.rooms.known(payload.room)
+    room = await services.rooms.get(payload.room)
     if room is None or not room.is_workshop:
         raise Refused("room.unknown")
     async with services.db.write() as conn:
