@@ -10,7 +10,7 @@ language. Snowball removes inflection ("wettbewerbsfähig", "wettbewerbsfähige"
 alone ("klimaneutral" and "Klimaneutralität", "innovativ" and "Innovation" stay apart: they
 say different things). It is a rule, not a dictionary, so two unrelated words may now and then
 share a stem ("Wette", "Wetter"); the ranked list shows what was grouped under the spelling
-written most often. docs/polls.md says more.
+written most often. docs/operations.md ("What the stream shows") says it for organisers.
 """
 
 from __future__ import annotations
