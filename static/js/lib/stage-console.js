@@ -12,6 +12,7 @@ export function mountStageConsole(live, doc) {
   if (!root) return null;
   const strings = pageData("stage-data").strings || {};
   const current = doc.getElementById("stage-current");
+  const feedback = doc.getElementById("stage-feedback");
   const select = doc.getElementById("stage-poll");
   const noPoll = doc.getElementById("stage-no-poll");
   const pinnedText = doc.getElementById("stage-pinned");
@@ -39,7 +40,8 @@ export function mountStageConsole(live, doc) {
   }
 
   function render() {
-    current.textContent = format(strings.current, { what: describe() });
+    const line = format(strings.current, { what: describe() });
+    if (current.textContent !== line) current.textContent = line; // announced when it changes
     const chosen = select.value;
     const options = [...polls.values()].map((poll) =>
       el("option", { text: clip(poll.question, 70), attrs: { value: poll.id, selected: poll.id === chosen } }),
@@ -77,9 +79,10 @@ export function mountStageConsole(live, doc) {
   async function put(payload) {
     try {
       const data = await live.call("stage:set", payload);
+      say(feedback, "");
       setStage(data.stage);
     } catch (err) {
-      say(current, format(strings.failed, { message: err.message || err.code }), "error");
+      say(feedback, format(strings.failed, { message: err.message || err.code }), "error");
     }
   }
 
