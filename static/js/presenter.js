@@ -10,6 +10,7 @@ import { remaining, renderResults, summary } from "./lib/poll-results.js";
 
 const REFRESH_DELAY_MS = 150;
 const ANNOUNCE_EVERY_MS = 10000;
+const RANKED_ON_STREAM = 15; // words in the ranked list beside the cloud: what 1080p holds
 
 const data = pageData("presenter-data");
 const strings = data.strings || {};
@@ -44,7 +45,7 @@ function render() {
     pollBox.dataset.kind = poll.kind;
     showState();
     $("presenter-poll-question").textContent = poll.question;
-    renderResults($("presenter-results"), stage.results ? results : null, strings);
+    renderResults($("presenter-results"), stage.results ? results : null, strings, { rankedLimit: RANKED_ON_STREAM });
     // results asked for but not public yet (they wait for the moderator, or for each vote)
     $("presenter-results-hidden").hidden = !stage.results || Boolean(results);
   }

@@ -6,6 +6,7 @@ import { el, format } from "./page.js";
 
 const CLOUD_SIZES = 6; // classes poll-cloud-w1 … w6, while the cloud has no size to lay out in
 const CLOUD_COLOURS = 4; // classes poll-cloud-c0 … c3
+const CLOUD_WORDS = 50; // the cloud draws the most frequent; the ranked list has them all
 const clouds = new WeakMap(); // results container -> {pollId, previous, observer}
 let canvas = null;
 
@@ -87,24 +88,29 @@ function drawCloud(cloud, words, memory) {
   for (const span of spans.values()) span.hidden = true; // did not fit: the ranked list has it
 }
 
-function wordcloud(results, strings) {
+function wordcloud(results, strings, rankedLimit) {
   const words = results.words || [];
   const box = el("div", { className: "poll-wordcloud" });
   const max = Math.max(1, ...words.map((w) => w.count));
   const cloud = el("p", { className: "poll-cloud", attrs: { "aria-hidden": "true" } });
   // sized by count and packed once the cloud is in the page; the ranked list says it in text
-  for (const word of words) {
+  for (const word of words.slice(0, CLOUD_WORDS)) {
     const size = Math.max(1, Math.ceil((word.count / max) * CLOUD_SIZES));
     cloud.append(el("span", { className: `poll-cloud-word poll-cloud-w${size}`, text: word.word, attrs: { "data-word": word.word } }), " ");
   }
   const ranked = el("ol", { className: "poll-ranked", attrs: { "aria-label": strings.ranked } });
-  for (const word of words) {
+  const listed = rankedLimit ? words.slice(0, rankedLimit) : words;
+  for (const word of listed) {
     ranked.append(
       el("li", { className: "poll-ranked-item", attrs: { "data-word": word.word, "data-count": word.count } }, [
         el("span", { className: "poll-ranked-word", text: word.word }),
         el("span", { className: "poll-ranked-count", text: String(word.count) }),
       ]),
     );
+  }
+  if (listed.length < words.length && strings.more_words) {
+    // the stream has room for the top of the list only
+    ranked.append(el("li", { className: "poll-ranked-more", text: format(strings.more_words, { n: words.length - listed.length }) }));
   }
   if (!words.length) box.append(el("p", { className: "poll-no-answers", text: strings.no_answers }));
   else box.append(cloud, ranked);
@@ -113,7 +119,8 @@ function wordcloud(results, strings) {
 
 /**
  * Replace the children of `container` with the results.
- * @param {{showAnswer?: (ref: string) => void}} options moderators' action on held answers
+ * @param {{showAnswer?: (ref: string) => void, rankedLimit?: number}} options moderators' action
+ *   on held answers; how many words the ranked list beside a word cloud shows (the stream)
  */
 export function renderResults(container, results, strings, options = {}) {
   // a moderator's focus on a "show" button survives the next update of the results
@@ -138,7 +145,7 @@ export function renderResults(container, results, strings, options = {}) {
         : format(strings.average, { value: formatPercent(results.average) });
     container.append(el("p", { className: "poll-average", text: average }), list);
   } else if (kind === "wordcloud") {
-    container.append(wordcloud(results, strings));
+    container.append(wordcloud(results, strings, options.rankedLimit));
     const cloud = container.querySelector(".poll-cloud");
     let memory = clouds.get(container);
     if (!memory || memory.pollId !== results.poll_id) {
@@ -147,7 +154,7 @@ export function renderResults(container, results, strings, options = {}) {
       clouds.set(container, memory);
     }
     memory.cloud = cloud;
-    memory.words = results.words || [];
+    memory.words = (results.words || []).slice(0, CLOUD_WORDS);
     drawCloud(cloud, memory.words, memory);
     if (!memory.observer && typeof ResizeObserver === "function") {
       // a cloud shown later (a closed panel opened) or a window resized is packed again
