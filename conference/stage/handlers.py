@@ -87,7 +87,8 @@ async def set_stage(ctx: Context, payload: StageSet) -> dict[str, Any]:
 
 @router.on("presenter:join", PresenterJoin)
 async def presenter_join(ctx: Context, payload: PresenterJoin) -> dict[str, Any]:
-    """The presenter view: what the stage shows, with its poll, results, question or cards."""
+    """The presenter view: what the stage shows, with its poll, results, question or cards
+    (in a workshop room: its pinned question, else its poll opened last)."""
     person = ctx.person
     if person.role != PRESENTER_ROLE and not is_moderator(person.role):
         raise Refused("auth.forbidden")
@@ -95,8 +96,12 @@ async def presenter_join(ctx: Context, payload: PresenterJoin) -> dict[str, Any]
         raise Refused("room.unknown")
     await ctx.services.sio.enter_room(ctx.connection.sid, audiences.presenters(ctx.event_id))
     async with ctx.services.db.read() as conn:
-        stage = await service.read(conn, ctx.event_id)
-        return {"room": payload.room, **await service.view(ctx.services, conn, stage)}
+        if payload.room == PLENARY:
+            stage = await service.read(conn, ctx.event_id)
+        else:  # a workshop room's view follows its room
+            stage = await service.of_room(conn, ctx.event_id, payload.room)
+        view = await service.view(ctx.services, conn, stage, payload.room)
+        return {"room": payload.room, **view}
 
 
 async def _shared(

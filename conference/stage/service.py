@@ -84,7 +84,23 @@ def announce(services: Services, stage: dict[str, Any] | None) -> None:
         services.publisher.send_volatile(CHANGED, {"stage": stage}, audience)
 
 
-async def view(services: Services, conn: AsyncConnection, stage: dict[str, Any]) -> dict[str, Any]:
+async def of_room(conn: AsyncConnection, event_id: str, room: str) -> dict[str, Any]:
+    """The stage of a workshop room's presenter view (`/presenter/{key}?room=…`), which has no
+    console of its own: the room's pinned question, else the poll opened last with its
+    results (when public). The plenary's is `read`."""
+    pinned = await qa_store.pinned(conn, event_id, room)
+    if pinned is not None:
+        return {**nothing(), "kind": "question", "id": pinned["id"]}
+    row = await poll_store.latest_shown(conn, event_id, room)
+    if row is not None:
+        kind = "wordcloud" if row.kind == "wordcloud" else "poll"
+        return {**nothing(), "kind": kind, "id": row.id, "results": True}
+    return nothing()
+
+
+async def view(
+    services: Services, conn: AsyncConnection, stage: dict[str, Any], room: str = PLENARY
+) -> dict[str, Any]:
     """What the presenter view shows: the stage with its poll (and its results when asked
     for and public), its question (while pinned and shown), or the gallery's cards. A
     target that went away shows the holding slide (the event's title)."""
@@ -100,13 +116,13 @@ async def view(services: Services, conn: AsyncConnection, stage: dict[str, Any])
     kind = stage["kind"]
     if kind in POLL_KINDS and stage["id"]:
         row = await poll_store.get(conn, event_id, stage["id"])
-        if row is not None and row.status != "draft":
+        if row is not None and row.status != "draft" and row.room == room:
             poll = poll_store.as_poll(row)
             data["poll"] = poll
             if stage["results"] and polls.public(poll):
                 data["results"] = await polls.results(services, conn, poll)
     elif kind == "question" and stage["id"]:
-        pinned = await qa_store.pinned(conn, event_id, PLENARY)
+        pinned = await qa_store.pinned(conn, event_id, room)
         if pinned is not None and pinned["id"] == stage["id"]:
             data["question"] = pinned
     elif kind == "gallery":

@@ -150,6 +150,26 @@ async def test_deleting_the_poll_on_the_stream_shows_the_holding_slide(
     assert cleared["stage"]["kind"] == "nothing"
 
 
+async def test_a_workshop_rooms_presenter_view_follows_its_room(
+    live: LiveServer, connect: Any
+) -> None:
+    """A workshop room has no stage of its own: its pinned question, else its poll opened last."""
+    mod = await moderator(live, connect)
+    presenter = await presenter_view(live, connect)
+    room = "vernetzung"
+    created = await mod.ok(
+        "poll:create", {"room": room, "kind": "rating", "question": "Wie war der Workshop?"}
+    )
+    opened = await mod.ok("poll:open", {"room": room, "id": created["poll"]["id"]})
+    view = await presenter.ok("presenter:join", {"room": room})
+    assert view["stage"]["kind"] == "poll"
+    assert view["poll"]["id"] == opened["poll"]["id"]
+    assert view["results"]["poll_id"] == opened["poll"]["id"]
+    plenary = await presenter.ok("presenter:join", {"room": "plenary"})
+    assert plenary["stage"]["id"] != opened["poll"]["id"]  # the plenary's stage is its own
+    await mod.ok("poll:delete", {"room": room, "id": opened["poll"]["id"]})
+
+
 @pytest.fixture(scope="module")
 def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server of its own, restarted by the test."""
