@@ -116,3 +116,27 @@ async def test_a_message_sent_on_two_processes_at_once_is_stored_once(
         assert all(ack["ok"] for ack in acks), acks
         assert acks[0]["data"]["id"] == acks[1]["data"]["id"]
         assert acks[0]["data"]["seq"] == acks[1]["data"]["seq"]
+
+
+async def test_questions_pinned_at_once_leave_one_pinned(live: LiveServer, connect: Any) -> None:
+    askers = await _people(live, connect, 12)
+    moderators = await _people(live, connect, 4, Role.MODERATOR)
+    asked = await asyncio.gather(
+        *(
+            c.ok("question:ask", {"room": "plenary", "body": f"Wer zuerst {i}?"})
+            for i, c in enumerate(askers)
+        )
+    )
+    refs = [{"room": "plenary", "id": a["question"]["id"]} for a in asked]
+    for i, ref in enumerate(refs):
+        await moderators[i % len(moderators)].ok("question:approve", ref)
+    acks = await asyncio.gather(
+        *(
+            moderators[i % len(moderators)].call("question:pin", {**ref, "value": True})
+            for i, ref in enumerate(refs)
+        )
+    )
+    assert all(ack["ok"] for ack in acks), [a for a in acks if not a["ok"]][:3]
+    snapshot = await askers[0].ok("room:join", {"room": "plenary"})
+    pinned = [q["id"] for q in snapshot["qa"]["questions"] if q["pinned"]]
+    assert len(pinned) == 1, pinned
