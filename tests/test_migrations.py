@@ -61,7 +61,7 @@ async def test_the_previous_release_is_upgraded(database_url: str) -> None:
                 sa.table(
                     "room_log",
                     *(sa.column(c) for c in ("event_id", "room", "seq", "type", "data")),
-                    sa.column("created_at"),
+                    sa.column("created_at", sa.DateTime(timezone=True)),
                 ).insert(),
                 [
                     {"event_id": "kickoff", "room": room, "seq": seq, "type": "chat:message"}
