@@ -57,6 +57,9 @@ MESSAGES: dict[str, str] = {
     "gallery.phase_running": N_("Key results are published when the workshop phase has ended."),
     "gallery.empty": N_("Please enter at least one key result first."),
     "report.busy": N_("A report is being built already. Please wait until it is done."),
+    "state.unavailable": N_(
+        "The live connection is interrupted for a moment. It is being restored; please wait."
+    ),
     "server.error": N_("Something went wrong on the server. Please try again."),
 }
 

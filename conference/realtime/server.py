@@ -23,6 +23,7 @@ from conference.realtime.errors import MESSAGES
 from conference.realtime.fanout import FanoutManager, FanoutRedisManager
 from conference.services import Services
 from conference.settings import Settings
+from conference.state.base import StateUnavailable
 from conference.web.i18n import pick_locale
 
 log = logging.getLogger(__name__)
@@ -198,6 +199,10 @@ class Realtime:
             for room in rooms:
                 try:
                     count = len(await self.services.state.presence_people(room))
+                except StateUnavailable:
+                    # counted again once Redis is back (its departures applied first)
+                    self.services.dirty_rooms.add(room)
+                    continue
                 except Exception:
                     log.exception("presence count of %s failed", room)
                     continue
