@@ -217,6 +217,43 @@ async def test_a_long_absence_is_caught_up_page_by_page_without_a_hole(
     )
     assert seqs == sorted(seqs)
     assert len(seqs) == len(set(seqs))
+    # the replay was not read out as news: the log is no longer busy once caught up
+    await expect(anna.locator("#chat-scroll")).not_to_have_attribute("aria-busy", "true")
+
+
+REFUSE_JOINS_WHILE_REDIS_IS_AWAY = """() => {
+    const socket = window.conferenceLive.socket;
+    window.refusals = 2;
+    const emit = socket.emit.bind(socket);
+    socket.emit = (event, ...args) => {
+        if (event === "room:join" && window.refusals > 0) {
+            window.refusals--;
+            const ack = args[args.length - 1];
+            const error = {code: "state.unavailable", message: "kurz unterbrochen"};
+            setTimeout(() => ack(null, {ok: false, error}), 10);
+            return socket;
+        }
+        return emit(event, ...args);
+    };
+    socket.disconnect();
+    window.statuses = [];
+    window.conferenceLive.onStatus((state) => statuses.push(state));
+    socket.connect();
+}"""
+
+
+async def test_a_join_refused_while_redis_is_away_is_retried(
+    memory_server: LiveServer, new_context
+) -> None:
+    """`state.unavailable` (tests/realtime/test_redis_outage.py has the server's side) is
+    retried by the page within seconds, shown as reconnecting, never as an error."""
+    _, token = await memory_server.person(name="Rita Retry")
+    page = await join(new_context, memory_server, token)
+    await page.evaluate(REFUSE_JOINS_WHILE_REDIS_IS_AWAY)
+    await expect(page.locator("body")).to_have_attribute("data-live", "connected", timeout=10_000)
+    assert await page.evaluate("window.refusals") == 0
+    assert await page.evaluate("window.statuses") == ["reconnecting", "connected"]
+    await expect(page.locator("#connection-status")).to_be_hidden()
 
 
 async def test_a_participant_cannot_moderate(memory_server: LiveServer, new_context) -> None:

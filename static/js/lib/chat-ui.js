@@ -205,11 +205,16 @@ export function mountChat(live, doc, { room, moderation = null }) {
     joined = true;
     for (const message of chat.messages || []) insert(message);
     scroller.scrollTop = scroller.scrollHeight;
-    setTimeout(() => scroller.removeAttribute("aria-busy"), 0);
+    // busy until the catch-up after it is done (live.js reports "connected" then): a long
+    // absence replays hundreds of messages that are not news either
+    if (live.status === "connected") setTimeout(() => scroller.removeAttribute("aria-busy"), 0);
     setMuted(snapshot.me && snapshot.me.muted, false);
     updateLimit();
   });
 
+  live.onStatus((state) => {
+    if (state === "connected") scroller.removeAttribute("aria-busy");
+  });
   live.on("chat:message", (message) => {
     if (message.room === room) receive(message);
   });
