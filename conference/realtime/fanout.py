@@ -15,6 +15,9 @@ skips it there; long-polling requests keep the library's poll.
 
 Both managers tell their `observers` of every broadcast this process delivers, whichever
 process sent it: that is how kept room snapshots learn they are stale (rooms/snapshots.py).
+The Redis manager calls its `resubscribed` callbacks when it listens again after losing Redis:
+broadcasts of other processes may have been lost meanwhile (realtime/server.py tells this
+process's clients to catch up).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from socketio import packet as sio_packet
 _library_poll = AsyncSocket.poll
 
 Observer = Callable[[str, Any, Any], None]  # (event, data, audience)
+Resubscribed = Callable[[], None]
 
 
 async def _poll(self: Any) -> list[Any]:
@@ -177,6 +181,7 @@ class FanoutManager(RoomIndex, socketio.AsyncManager):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__()
         self.observers: list[Observer] = []
+        self.resubscribed: list[Resubscribed] = []  # never called: there is no Redis to lose
 
     def initialize(self) -> None:
         super().initialize()
@@ -213,6 +218,7 @@ class FanoutRedisManager(RoomIndex, socketio.AsyncRedisManager):  # type: ignore
     def __init__(self, url: str, **kwargs: Any) -> None:
         super().__init__(url, **kwargs)
         self.observers: list[Observer] = []
+        self.resubscribed: list[Resubscribed] = []
 
     def initialize(self) -> None:
         super().initialize()
@@ -287,14 +293,20 @@ class FanoutRedisManager(RoomIndex, socketio.AsyncRedisManager):  # type: ignore
         """The library's listener (AsyncRedisManager._redis_listen_with_retries, pinned by
         tests/realtime/test_redis_outage.py), with a short, capped pause between attempts."""
         retry_sleep = LISTEN_RETRY_FIRST
+        lost = False
         while True:
             try:
                 self._redis_connect()
                 await self.pubsub.subscribe(self.channel)
                 retry_sleep = LISTEN_RETRY_FIRST
+                if lost:
+                    lost = False
+                    for callback in self.resubscribed:
+                        callback()
                 async for message in self.pubsub.listen():
                     yield message
             except Exception as exc:
+                lost = True
                 if retry_sleep == LISTEN_RETRY_FIRST:
                     self._get_logger().error(
                         "Cannot receive from redis... retrying", extra={"redis_exception": str(exc)}

@@ -221,6 +221,28 @@ async def test_a_long_absence_is_caught_up_page_by_page_without_a_hole(
     await expect(anna.locator("#chat-scroll")).not_to_have_attribute("aria-busy", "true")
 
 
+async def test_room_resync_catches_up_without_a_further_broadcast(
+    memory_server: LiveServer, new_context, connect
+) -> None:
+    """After Redis was away the server sends `room:resync` (tests/realtime/test_redis_outage.py):
+    the page asks `room:sync` at once, not only when the next broadcast shows a gap."""
+    _, anna_token = await memory_server.person(name="Anna Ahnungslos")
+    _, bert_token = await memory_server.person(name="Bert Stille")
+    anna = await join(new_context, memory_server, anna_token)
+    bert = await connect(memory_server.url, bert_token)
+    await bert.ok("room:join", {"room": ROOM})
+    # a broadcast lost between processes: Anna's page does not get it
+    await anna.evaluate("window.conferenceLive.socket.emitWithAck('room:leave', {room: 'plenary'})")
+    await bert.ok("chat:send", {"room": ROOM, "body": "still-verloren", "client_id": "still-0001"})
+    await anna.evaluate("window.conferenceLive.socket.emitWithAck('room:join', {room: 'plenary'})")
+    await anna.wait_for_timeout(300)
+    await expect(anna.locator(".chat-body", has_text="still-verloren")).to_have_count(0)
+    await anna.evaluate(
+        "window.conferenceLive.socket._anyListeners.forEach((fn) => fn('room:resync', {}))"
+    )
+    await expect(anna.locator(".chat-body", has_text="still-verloren")).to_have_count(1)
+
+
 REFUSE_JOINS_WHILE_REDIS_IS_AWAY = """() => {
     const socket = window.conferenceLive.socket;
     window.refusals = 2;

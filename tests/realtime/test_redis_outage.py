@@ -123,6 +123,10 @@ async def test_a_redis_outage_refuses_joins_then_heals(
     print(f"broadcasts resumed {resumed:.2f} s after Redis came back")
     assert resumed <= RESUME_WITHIN
 
+    # Bert's process tells its clients that broadcasts may have been lost (Anna's too, on the
+    # other process): they catch up without waiting for the next message to show a gap
+    await bert.wait_for("room:resync", since=0)
+    await anna.wait_for("room:resync", since=0)
     # what Bert missed meanwhile is in the log: room:sync hands it out
     synced = await bert.ok("room:sync", {"room": ROOM, "after": sent["seq"]})
     assert during["id"] in {entry.get("id") for entry in synced["entries"]}

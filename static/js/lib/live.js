@@ -10,6 +10,7 @@ const RESYNC_DELAY_MS = 500;
 const JOIN_RETRY_MS = 3000;
 const UNAVAILABLE_RETRY_MS = 1000; // state.unavailable: the server is back within seconds
 const SYNC_BACKOFF_MS = 1000;
+const RESYNC_SPREAD_MS = 1000;
 
 /** A fresh id for an idempotent call (matches ^[A-Za-z0-9_-]{8,64}$). */
 export function newClientId() {
@@ -333,6 +334,14 @@ export function connectLive({ room, socketOptions = {}, chrome = true }) {
   socket.on("session:ended", (payload) => end((payload && payload.reason) || "ended"));
   socket.onAny((type, payload) => {
     if (type === "session:ended") return;
+    if (type === "room:resync") {
+      // Redis was away: broadcasts between server processes may be lost. Catch up (spread
+      // over a second, so that not every page asks at once); handlers hear of it too.
+      setTimeout(() => {
+        if (!ready) return; // a join in progress catches up anyway
+        for (const stream of Object.keys(lastSeq)) requestSync(stream);
+      }, Math.random() * RESYNC_SPREAD_MS);
+    }
     receive(type, payload);
   });
 
