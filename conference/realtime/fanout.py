@@ -209,6 +209,10 @@ class FanoutManager(RoomIndex, socketio.AsyncManager):  # type: ignore[misc]
 # 60 s (1, 2, 4, 8, 16 s: 11 s of deafness measured after a 20 s outage); ours stays short.
 LISTEN_RETRY_FIRST = 0.1
 LISTEN_RETRY_MAX = 0.5
+# A publish that failed (or hung: a host that drops packets) pauses publishing this long, so
+# broadcasts while Redis is away neither wait on it nor log two errors each.
+PUBLISH_TIMEOUT = 1.0
+PUBLISH_PAUSE = 0.5
 
 
 class FanoutRedisManager(RoomIndex, socketio.AsyncRedisManager):  # type: ignore[misc]
@@ -219,6 +223,7 @@ class FanoutRedisManager(RoomIndex, socketio.AsyncRedisManager):  # type: ignore
         super().__init__(url, **kwargs)
         self.observers: list[Observer] = []
         self.resubscribed: list[Resubscribed] = []
+        self._publish_paused_until = 0.0
 
     def initialize(self) -> None:
         super().initialize()
@@ -257,7 +262,7 @@ class FanoutRedisManager(RoomIndex, socketio.AsyncRedisManager):  # type: ignore
             )
             return
         try:
-            await self._publish(
+            await self._publish_unless_down(
                 {
                     "method": "emit",
                     "event": event,
@@ -289,6 +294,21 @@ class FanoutRedisManager(RoomIndex, socketio.AsyncRedisManager):  # type: ignore
         ):
             await super()._handle_emit(message)
 
+    async def _publish_unless_down(self, message: dict[str, Any]) -> None:
+        """Publish, unless a publish failed moments ago (the library's `_publish` logs and
+        swallows failures, answering None)."""
+        if time.monotonic() < self._publish_paused_until:
+            return
+        try:
+            async with asyncio.timeout(PUBLISH_TIMEOUT):
+                published = await self._publish(message)
+        except TimeoutError:
+            self._get_logger().error("Cannot publish to redis... timed out")
+            self.connected = False  # the next attempt connects afresh
+            published = None
+        if published is None:
+            self._publish_paused_until = time.monotonic() + PUBLISH_PAUSE
+
     async def _redis_listen_with_retries(self) -> AsyncIterator[Any]:
         """The library's listener (AsyncRedisManager._redis_listen_with_retries, pinned by
         tests/realtime/test_redis_outage.py), with a short, capped pause between attempts."""
@@ -301,6 +321,7 @@ class FanoutRedisManager(RoomIndex, socketio.AsyncRedisManager):  # type: ignore
                 retry_sleep = LISTEN_RETRY_FIRST
                 if lost:
                     lost = False
+                    self._publish_paused_until = 0.0  # Redis is back: publish at once
                     for callback in self.resubscribed:
                         callback()
                 async for message in self.pubsub.listen():
