@@ -97,8 +97,10 @@ class RedisRoomState:
             max_connections=pool_size,
             timeout=10,
             decode_responses=True,
-            # without it a black-holed host stalls each call for the OS's TCP timeout
+            # without them a black-holed host stalls each call for the OS's TCP timeout (a
+            # connect) or forever (a reply); no command here blocks on purpose
             socket_connect_timeout=5,
+            socket_timeout=5,
         )
         return cls(Redis.from_pool(pool), prefix=prefix, presence_ttl=presence_ttl, clock=clock)
 

@@ -5,6 +5,9 @@ presence is written again after a restart that lost it."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import time
 
 import pytest
 import redis
@@ -54,5 +57,26 @@ async def test_presence_heals_after_an_outage(own_redis: RedisProcess) -> None:
         own_redis.start()
         await _until(state, available=True)
         assert await state.presence_people(ROOM) == {"anna"}
+    finally:
+        await state.close()
+
+
+async def test_a_redis_that_stops_answering_is_unavailable_not_a_hang(
+    own_redis: RedisProcess,
+) -> None:
+    """A host that drops packets (here: the process frozen) times out into StateUnavailable."""
+    state = RedisRoomState.from_url(own_redis.url)
+    try:
+        await state.set("phase", "plenary")
+        assert own_redis.process is not None
+        os.kill(own_redis.process.pid, signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            with pytest.raises(StateUnavailable):
+                await state.get("phase")
+            assert time.monotonic() - started < 8
+        finally:
+            os.kill(own_redis.process.pid, signal.SIGCONT)
+        assert await state.get("phase") == "plenary"
     finally:
         await state.close()
