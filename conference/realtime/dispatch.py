@@ -19,6 +19,7 @@ from conference.auth.roles import Permission, allows
 from conference.realtime import json_codec
 from conference.realtime.connection import Connection
 from conference.realtime.errors import MESSAGES, Refused
+from conference.state.base import StateUnavailable
 
 if TYPE_CHECKING:
     from conference.services import Services
@@ -131,6 +132,11 @@ class Dispatcher:
         except Refused as exc:
             return refusal(
                 exc.code, self.translate(connection, exc.code, exc.message), **exc.details
+            )
+        except StateUnavailable:  # Redis is away for a moment: retryable, nothing committed
+            log.warning("%s refused: the room state is unavailable", event)
+            return refusal(
+                "state.unavailable", self.translate(connection, "state.unavailable", None)
             )
         except Exception:
             log.exception("handler for %s failed", event)

@@ -59,6 +59,9 @@ MESSAGES: dict[str, str] = {
     "stage.not_found": N_("This cannot be shown on the stream: it was not opened or approved."),
     "stage.not_wordcloud": N_("Only a word-cloud poll can be shown as a word cloud."),
     "report.busy": N_("A report is being built already. Please wait until it is done."),
+    "state.unavailable": N_(
+        "The live connection is interrupted for a moment. It is being restored; please wait."
+    ),
     "server.error": N_("Something went wrong on the server. Please try again."),
 }
 
