@@ -9,10 +9,11 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from conference.auth.people import Person, hash_token
+from conference.auth.people import Person, count_participants, hash_token
 from conference.auth.roles import is_moderator
 from conference.auth.sessions import COOKIE_NAME, MAX_AGE_SECONDS, Session
 from conference.registration.routes import registration_routes
+from conference.registration.service import window
 from conference.services import Services
 from conference.state import backend_name
 from conference.web.identity import current_person, moderator_or_refusal
@@ -28,9 +29,14 @@ def page_routes(
         return dt.datetime.now(event.zone)
 
     async def home(request: Request) -> Response:
-        return pages.render(
-            request, "event.html", event=event, person=await current_person(services, request)
-        )
+        """The event; registration is offered only while its window is open and not full."""
+        person = await current_person(services, request)
+        state = None
+        if person is None:
+            async with services.db.read() as conn:
+                participants = await count_participants(conn, event.id)
+            state = window(event, dt.datetime.now(dt.UTC), participants).value
+        return pages.render(request, "event.html", event=event, person=person, registration=state)
 
     async def healthz(request: Request) -> Response:
         database = await services.db.ping()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,15 @@ def plural_forms(translations: Any, locale: str, singular: str, plural: str) -> 
     return {tag: translations.ngettext(singular, plural, n) for tag, n in samples.items()}
 
 
+def paragraphs(text: str | None) -> list[str]:
+    """Paragraphs of a text from the event file: blank lines part them; single line breaks
+    (wrapped lines of the file) become spaces."""
+    blocks = re.split(r"\n\s*\n", (text or "").strip())
+    return [
+        " ".join(line.strip() for line in block.splitlines()) for block in blocks if block.strip()
+    ]
+
+
 class Pages:
     """Renders templates with gettext, dates in the event's zone, and a JSON blob for scripts."""
 
@@ -63,6 +73,7 @@ class Pages:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.filters["paragraphs"] = paragraphs
 
     def render(
         self,
