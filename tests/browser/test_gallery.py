@@ -14,7 +14,7 @@ from playwright.async_api import Page, expect
 from conference.auth.presenter import presenter_key
 from conference.auth.roles import Role
 from conference.settings import Settings
-from tests.browser.people import join
+from tests.browser.people import console_section, join
 from tests.fixtures.browser import axe_violations
 from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
 
@@ -82,6 +82,7 @@ async def test_key_results_from_the_workshop_to_the_plenary_and_the_stream(
     assert refused == {"ok": False, "code": "auth.forbidden"}
 
     # the moderator puts the gallery on the stream
+    await console_section(mod, "exports")
     await mod.locator("#gallery-show").click()
     await expect(mod.locator("#gallery-show")).to_have_attribute("aria-pressed", "true")
     await expect(presenter.locator("#presenter-gallery")).to_be_visible()
