@@ -48,6 +48,7 @@ async def _console_in_use(page: Page) -> None:
         await first.click()
     await page.locator("#polls-admin-list .poll").first.wait_for()
     await page.wait_for_timeout(500)
+    await page.evaluate("window.scrollTo(0, 0)")
 
 
 @dataclass(frozen=True)
@@ -126,9 +127,7 @@ async def take(shots: list[Shot]) -> None:
                     page = await context.new_page()
                     if shot.who != "visitor":
                         await page.goto(links[shot.who])
-                    path = shot.path.replace(
-                        "{presenter}", links["presenter"].removeprefix(base)
-                    )
+                    path = shot.path.replace("{presenter}", links["presenter"].removeprefix(base))
                     separator = "&" if "?" in path else "?"
                     await page.goto(f"{base}{path}{separator}lang={shot.lang}")
                     await page.wait_for_load_state("networkidle")
