@@ -32,6 +32,7 @@ TEXT = {
         "rejected": "nicht angenommen",
         "jump": "Zur Umfrage",
         "vote": "Antwort abgeben",
+        "unpin": "Nicht mehr anheften",
     },
     "en": {
         "tabs": ["Polls", "Questions", "People", "Workshops", "Report and exports"],
@@ -42,6 +43,7 @@ TEXT = {
         "rejected": "did not accept your question",
         "jump": "To the poll",
         "vote": "Send answer",
+        "unpin": "Stop pinning",
     },
 }
 SECTIONS = ["polls", "questions", "people", "workshops", "exports"]
@@ -134,7 +136,13 @@ async def test_the_console_is_organised_for_the_day(
     await expect(mod.locator("#section-questions")).to_be_focused()
     await expect(mod.locator("#section-questions")).to_be_visible()
     await expect(mod.locator("#qa-admin-list")).to_contain_text(f"Eine Frage ({lang})")
+    # approved and pinned, the button that undoes the pin says so (not "Lösen", "solve")
+    item = mod.locator("#qa-admin-list .qa-item", has_text=f"Eine Frage ({lang})")
+    await item.locator("button[data-action=approve]").click()
+    await item.locator("button[data-action=pin]").click()
+    await expect(item.locator("button[data-action=unpin]")).to_have_text(text["unpin"])
     assert await axe_violations(mod) == []
+    await item.locator("button[data-action=unpin]").click()
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
