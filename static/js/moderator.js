@@ -215,6 +215,10 @@ async function refreshPeople() {
   try {
     const result = await live.call("presence:list", { room });
     renderPeople(result.people || []);
+    const registered = document.getElementById("live-registered");
+    if (registered && result.registered !== undefined) {
+      registered.textContent = format(strings.registered, { n: result.registered, capacity: result.capacity });
+    }
   } catch (err) {
     failed(err);
   }

@@ -119,6 +119,13 @@ async def test_the_console_is_organised_for_the_day(
     await expect(mod.locator("#section-people")).to_be_visible()
     await expect(mod.locator("#section-polls")).to_be_hidden()
 
+    # registrations against the capacity follow as people come
+    figure = mod.locator("#live-registered")
+    registered = int((await figure.inner_text()).split()[0])
+    _, late_token = await server.person(name=f"Spät {lang}")
+    await join(new_context, server, late_token)
+    await expect(figure).to_contain_text(f"{registered + 1} {text['places']}")
+
     # reactions of the room show in the console
     anna = await join(new_context, server, anna_token)
     count = mod.locator(".console-reaction-list li[data-emoji='👏'] .console-reaction-count")
