@@ -39,6 +39,15 @@ def may_see(poll: dict[str, Any], person: Person, voted: bool) -> bool:
     return bool(poll["settings"]["results"] == "after_vote") and voted
 
 
+async def present_count(services: Services, room: str) -> int:
+    """How many are in the room (everyone, moderators too): the count kept once a second for
+    the presence badge, read afresh only when unknown. Not the turnout's base: `electorate`."""
+    count = services.presence_counts.get(room)
+    if count is None:
+        count = len(await services.state.presence_people(room))
+    return count
+
+
 async def electorate(services: Services, conn: AsyncConnection, room: str) -> set[str]:
     """Who could vote in the room now: the people present in it (read afresh, not the count
     kept for the presence badge) who do not manage it (moderators run the polls)."""
