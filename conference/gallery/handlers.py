@@ -41,8 +41,9 @@ class ResultRef(Payload):
     id: str = Field(min_length=1, max_length=32)
 
 
-def _workshop(ctx: Context, room: str) -> None:
-    known = ctx.services.rooms.known(room)
+async def _workshop(ctx: Context, room: str) -> None:
+    """A workshop room, also one added on another process a moment ago."""
+    known = await ctx.services.rooms.get(room)
     if known is None or not known.is_workshop:
         raise Refused("room.unknown")
 
@@ -51,7 +52,7 @@ def _workshop(ctx: Context, room: str) -> None:
 async def save(ctx: Context, payload: GallerySave) -> dict[str, Any]:
     """Up to three key results of the room, in order; a published card changes with them
     (corrections keep the upvotes of their position)."""
-    _workshop(ctx, payload.room)
+    await _workshop(ctx, payload.room)
     services = ctx.services
     async with services.db.write() as conn:
         await store.replace(conn, ctx.event_id, payload.room, ctx.person.id, list(payload.results))
@@ -65,7 +66,7 @@ async def save(ctx: Context, payload: GallerySave) -> dict[str, Any]:
 @router.on("gallery:publish", GalleryRoom, Permission.FACILITATOR)
 async def publish(ctx: Context, payload: GalleryRoom) -> dict[str, Any]:
     """Publish by hand once the workshop phase has closed (closing it publishes them too)."""
-    _workshop(ctx, payload.room)
+    await _workshop(ctx, payload.room)
     services = ctx.services
     async with services.db.read() as conn:
         if (await phases.read(conn, ctx.event_id)).running:

@@ -170,6 +170,7 @@ async def pin(ctx: Context, payload: QuestionFlag) -> dict[str, Any]:
     """The question being answered now (one per room); `value: false` unpins it. In the
     plenary, pinning puts it on the stream and unpinning takes it off."""
     async with ctx.services.db.write() as conn:
+        await pinning.take_turn(conn, ctx.event_id, payload.room)
         question, asker = await _load(ctx, conn, payload)
         if payload.value and question["status"] not in store.VISIBLE:
             raise Refused("question.not_approved")

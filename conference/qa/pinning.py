@@ -10,6 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from conference.qa import store
 from conference.realtime import audiences, room_log
 from conference.services import Services
+from conference.storage import locks
+
+
+async def take_turn(conn: AsyncConnection, event_id: str, room: str) -> None:
+    """Call first in a write block that pins (before anything else that locks): pins of one
+    room take turns, since two at once would each unpin before the other pinned (PostgreSQL;
+    SQLite has one writer). Unpinning alone needs no turn: its update waits on the row."""
+    await locks.exclusive(conn, "pin", event_id, room)
 
 
 async def pin(

@@ -56,6 +56,7 @@ async def _question(
     ctx: Context, conn: AsyncConnection, payload: StageSet
 ) -> tuple[dict[str, Any], str, room_log.Entry | None]:
     """An approved plenary question; it is pinned (the one being answered now) if it was not."""
+    await pinning.take_turn(conn, ctx.event_id, PLENARY)
     row = await qa_store.get(conn, ctx.event_id, payload.id or "")
     if row is None or row.room != PLENARY or row.status != "approved":
         raise Refused("stage.not_found")
