@@ -65,7 +65,7 @@ async def test_word_cloud_rating_and_a_question_reach_the_presenter_view(
     presenter_context = await new_context()
     presenter = await presenter_context.new_page()
     key = presenter_key(Settings(secret_key=server.env["CONFERENCE_SECRET_KEY"]))
-    link = mod.locator("#polls-admin .poll-presenter-link a")
+    link = mod.locator("#stage-console .stage-presenter-link a")
     assert await link.get_attribute("href") == f"/presenter/{key}"
     await presenter.goto(f"{server.url}/presenter/{key}")
 
