@@ -135,7 +135,13 @@ class Realtime:
         locale = pick_locale(
             wanted if isinstance(wanted, str) else None, environ.get("HTTP_ACCEPT_LANGUAGE")
         )
-        person = await self.authenticate(environ, auth)
+        try:
+            person = await self.authenticate(environ, auth)
+        except Exception:
+            # a server fault (the database away), not the client's: logged in full, answered
+            log.exception("authenticating a connection failed")
+            message = self.services.i18n.gettext(locale, MESSAGES["server.error"])
+            raise HandshakeRefused("server.error", message) from None
         if person is None:
             message = self.services.i18n.gettext(locale, MESSAGES["auth.required"])
             raise HandshakeRefused("auth.required", message)
