@@ -15,6 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
+from conference.auth.roles import Role
+from conference.capabilities import CAPABILITIES
 from tests.fixtures.asserted import refused, saw_code
 from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
 from tests.realtime.rawclient import CLOSED, TRANSPORTS, RawPolling, RawWebsocket
@@ -301,4 +303,43 @@ async def test_a_join_whose_client_has_gone_is_no_error(
         await raw.send('421["room:join",{"room":"plenary"}]')
         await raw.ws.close()
     await asyncio.sleep(1.0)
+    assert_clean_log(hostile_server)
+
+
+SWEEP_PAYLOADS = [
+    "NaN",
+    "1e999",
+    str(2**64),
+    "null",
+    "[]",
+    "{}",
+    '"plenary"',
+    '{"room":"plenary","after":18446744073709551615}',
+    '{"room":"plenary","id":{"$gt":""},"body":[1]}',
+    '{"room":"\\ud800"}',
+    '{"room":"plenary","a":' + _deep(100) + "}",
+    '{"room":"plenary","text":"' + "€" * 1400 + '"}',
+]
+
+
+async def test_every_event_with_hostile_payloads_is_answered(
+    hostile_server: LiveServer,
+) -> None:
+    """Every registered event (as a moderator, who reaches the most handlers) with each hostile
+    payload: an ack every time, never server.error, nothing in the log."""
+    _, moderator_token = await hostile_server.person(Role.MODERATOR, name="Mod")
+    events = sorted({event for c in CAPABILITIES.values() for event in c.router.routes})
+    raw = await RawWebsocket.open(hostile_server.url, moderator_token)
+    try:
+        ack_id = 0
+        for event in events:
+            for payload in SWEEP_PAYLOADS:
+                ack_id += 1
+                await raw.send(f"42{ack_id}[{json.dumps(event)},{payload}]")
+                answer = await raw.answer(ack_id)
+                assert isinstance(answer, dict), (event, payload[:40], answer)
+                if not answer["ok"]:
+                    assert answer["error"]["code"] != "server.error", (event, payload[:40])
+    finally:
+        await raw.close()
     assert_clean_log(hostile_server)
