@@ -18,7 +18,7 @@ import pycrdt
 
 from bench.client import Client, ack_ok, open_client
 from bench.harness import Server, create_people
-from bench.scenarios import CONNECT_TIMEOUT, ROOM, Meter, ms_stats
+from bench.scenarios import CONNECT_TIMEOUT, ROOM, Meter, call, ms_stats
 
 TOKEN = re.compile(rb"<(\d+)\.(\d+)>")
 SAMPLE_RECEIVERS = 12  # writers per document that measure arrivals (the generator's CPU)
@@ -64,15 +64,6 @@ class Cell:
                 self.arrival.append(now - sent)
 
 
-async def _call(client: Client, event: str, payload: dict[str, Any]) -> Any:
-    future = client.emit(event, payload)
-    assert future is not None
-    ok, data = ack_ok(await asyncio.wait_for(future, CONNECT_TIMEOUT))
-    if not ok:
-        raise RuntimeError(f"{event} refused: {data}")
-    return data
-
-
 async def _prepare_ours(server: Server, layout: list[tuple[str, int]]) -> list[str]:
     """Participants seated in the rooms of `layout` and the workshop phase open; returns the
     tokens in the order of `layout`."""
@@ -81,23 +72,23 @@ async def _prepare_ours(server: Server, layout: list[tuple[str, int]]) -> list[s
     moderator_token = (await create_people(server, total + 1, role="moderator"))[-1]
     moderator = await open_client(server.urls[0], -1, moderator_token, None, CONNECT_TIMEOUT)
     try:
-        await _call(moderator, "room:join", {"room": ROOM})
-        people = (await _call(moderator, "workshops:people", {}))["people"]
+        await call(moderator, "room:join", {"room": ROOM})
+        people = (await call(moderator, "workshops:people", {}))["people"]
         by_name = {p["name"]: p["id"] for p in people}
-        overview = await _call(moderator, "workshops:overview", {})
+        overview = await call(moderator, "workshops:overview", {})
         titles = {room["id"]: room["title"] for room in overview["rooms"]}
         start = 0
         for room, count in layout:
-            await _call(
+            await call(
                 moderator,
                 "workshops:room",
                 {"id": room, "title": titles[room], "capacity": max(count, 40)},
             )
             ids = [by_name[f"Bench Person {i}"] for i in range(start, start + count)]
-            await _call(moderator, "workshops:move", {"people": ids, "room": room})
+            await call(moderator, "workshops:move", {"people": ids, "room": room})
             start += count
             await asyncio.sleep(0.5)  # within the moderator's rate limit
-        await _call(moderator, "workshops:open", {"minutes": 120})
+        await call(moderator, "workshops:open", {"minutes": 120})
     finally:
         moderator.close()
     return tokens
@@ -120,14 +111,14 @@ async def notes_load(
             sink = cell.on_event if number < SAMPLE_RECEIVERS else None
             url = server.urls[index % len(server.urls)]
             client = await open_client(url, index, tokens[index], sink, CONNECT_TIMEOUT)
-            await _call(client, "room:join" if ours else "join", {"room": room})
+            await call(client, "room:join" if ours else "join", {"room": room})
             writers.append(Writer(index, room, client))
             index += 1
     # memory of the documents: from here (everyone connected and in the room) to the end
     rss_before = sum(server.rss())
     if ours:
         for writer in writers:
-            await _call(
+            await call(
                 writer.client, "notes:open", {"room": writer.room, "state_vector": "", "client": 1}
             )
     rss_open = sum(server.rss())

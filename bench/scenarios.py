@@ -34,6 +34,16 @@ def percentile(values: Any, q: float) -> float | None:
     return float(ordered[k])
 
 
+async def call(client: Client, event: str, payload: dict[str, Any]) -> Any:
+    """An event's ack data, or RuntimeError when it was refused."""
+    future = client.emit(event, payload)
+    assert future is not None
+    ok, data = ack_ok(await asyncio.wait_for(future, CONNECT_TIMEOUT))
+    if not ok:
+        raise RuntimeError(f"{event} refused: {data}")
+    return data
+
+
 def ms_stats(seconds: Any) -> dict[str, float | None]:
     def ms(q: float) -> float | None:
         value = percentile(seconds, q)

@@ -11,21 +11,12 @@ import json
 import time
 from typing import Any
 
-from bench.client import Client, ack_ok, open_client
+from bench.client import Client, open_client
 from bench.harness import Server, create_people
-from bench.scenarios import CONNECT_TIMEOUT, ROOM, Crowd, Meter, ms_stats
+from bench.scenarios import CONNECT_TIMEOUT, ROOM, Crowd, Meter, call, ms_stats
 
 SEAT_FRAME = b'42["workshops:seat"'
 MODERATOR_PACE = 0.25  # seconds between a moderator's calls (5 per second are allowed)
-
-
-async def _call(client: Client, event: str, payload: dict[str, Any]) -> Any:
-    future = client.emit(event, payload)
-    assert future is not None
-    ok, data = ack_ok(await asyncio.wait_for(future, CONNECT_TIMEOUT))
-    if not ok:
-        raise RuntimeError(f"{event} refused: {data}")
-    return data
 
 
 async def _move(crowd: Crowd, rooms: dict[int, str], target: Any) -> dict[str, Any]:
@@ -41,7 +32,7 @@ async def _move(crowd: Crowd, rooms: dict[int, str], target: Any) -> dict[str, A
         url = crowd.server.urls[client.index % len(crowd.server.urls)]
         try:
             fresh = await open_client(url, client.index, client.token, None, CONNECT_TIMEOUT)
-            await _call(fresh, "room:join", {"room": target(client.index)})
+            await call(fresh, "room:join", {"room": target(client.index)})
         except Exception as exc:
             failures.append(f"{type(exc).__name__}: {exc}"[:200])
             return None
@@ -92,26 +83,26 @@ async def switch(server: Server, n: int, room_count: int) -> dict[str, Any]:
     tokens = await create_people(server, n + 1, role="moderator")
     moderator = await open_client(server.urls[0], -1, tokens[-1], None, CONNECT_TIMEOUT)
     try:
-        await _call(moderator, "room:join", {"room": ROOM})
-        overview = await _call(moderator, "workshops:overview", {})
+        await call(moderator, "room:join", {"room": ROOM})
+        overview = await call(moderator, "workshops:overview", {})
         capacity = n // room_count + 1
         for room in overview["rooms"]:
-            await _call(
+            await call(
                 moderator,
                 "workshops:room",
                 {"id": room["id"], "title": room["title"], "capacity": capacity},
             )
         for number in range(len(overview["rooms"]), room_count):
-            await _call(
+            await call(
                 moderator, "workshops:room", {"title": f"Raum {number + 1}", "capacity": capacity}
             )
             await asyncio.sleep(MODERATOR_PACE)  # within a moderator's rate limit
-        placed = await _call(moderator, "workshops:assign", {})
+        placed = await call(moderator, "workshops:assign", {})
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(everyone_seated.wait(), CONNECT_TIMEOUT)
-        await _call(moderator, "workshops:open", {"minutes": 60})
+        await call(moderator, "workshops:open", {"minutes": 60})
         into = await _move(crowd, seats, lambda index: seats.get(index, "?"))
-        await _call(moderator, "workshops:close", {})
+        await call(moderator, "workshops:close", {})
         back = await _move(crowd, seats, lambda index: ROOM)
     finally:
         moderator.close()

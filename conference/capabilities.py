@@ -17,6 +17,7 @@ from conference.reactions.handlers import capability as reactions
 from conference.realtime.capability import Capability
 from conference.report.handlers import capability as report
 from conference.rooms.handlers import capability as rooms
+from conference.stage.handlers import capability as stage
 from conference.workshops.handlers import capability as workshops
 
 CAPABILITIES: dict[str, Capability] = {
@@ -27,11 +28,12 @@ CAPABILITIES: dict[str, Capability] = {
     "chat": chat,  # chat:send / chat:delete
     "reactions": reactions,  # reaction:send, aggregated once a second
     "moderation": moderation,  # person:mute / person:remove / presence:list
-    "polls": polls,  # poll:create/open/close/reopen/delete/reveal/vote/results, presenter:join
+    "polls": polls,  # poll:create/open/close/reopen/delete/reveal/vote/results
     "qa": qa,  # question:ask/approve/reject/edit/answered/pin/upvote/unvote
     "workshops": workshops,  # the afternoon: rooms, seats, the phase and its timer, help
     "notes": notes,  # notes:open/update/awareness/mode/save/versions/version/restore
-    "gallery": gallery,  # gallery:save/publish/upvote/show: key results of the workshops
+    "gallery": gallery,  # gallery:save/publish/upvote: key results of the workshops
+    "stage": stage,  # stage:set, presenter:join: what the stream shows now
     "report": report,  # report:build/list: the event report off the event loop; the exports
     "privacy": privacy,  # /privacy, /my-data (export, withdrawal), the deletion job
     "accessibility": accessibility,  # the statement with feedback; plain and sign language

@@ -4,7 +4,8 @@
 #   scripts/setup.sh           .venv with the package and its dev extras, npm packages,
 #                              browser bundles in static/dist, compiled gettext catalogs, and
 #                              Debian's Pango/HarfBuzz/fonts for the PDF report when missing
-#   scripts/setup.sh --test    the same, plus Debian's redis-server and chromium for the tests
+#   scripts/setup.sh --test    the same, plus the `postgres` extra (asyncpg), and Debian's
+#                              redis-server, postgresql and chromium for the tests
 #
 # PYTHON=/path/to/python overrides the choice of interpreter (it must be Python >= 3.11).
 set -euo pipefail
@@ -21,7 +22,7 @@ for arg in "$@"; do
     case "$arg" in
         --test) WITH_TEST=1 ;;
         -h | --help)
-            sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
@@ -90,6 +91,8 @@ report_libs
 if [ "$WITH_TEST" = 1 ]; then
     wanted=()
     command -v redis-server >/dev/null || wanted+=(redis-server)
+    # the tests start a cluster of their own with initdb/pg_ctl (tests/fixtures/postgres_server.py)
+    compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || wanted+=(postgresql)
     [ -x /usr/bin/chromium ] || wanted+=(chromium fonts-liberation)
     if [ "${#wanted[@]}" -gt 0 ]; then
         apt_install "${wanted[@]}"
@@ -153,10 +156,16 @@ if [ "$venv_ok" = 0 ]; then
     "$VENV/bin/python" -m pip install -q --upgrade pip
 fi
 
-py_hash=$(hash_of pyproject.toml)
-if [ ! -f "$PY_STAMP" ] || [ "$(cat "$PY_STAMP")" != "$py_hash" ]; then
-    say "pip install -e '.[dev]'"
-    "$VENV/bin/python" -m pip install -q -e '.[dev]'
+# The stamp holds the hash of pyproject.toml and the extras installed; a plain setup after a
+# --test one keeps the postgres extra rather than reinstalling.
+EXTRAS=dev
+if [ "$WITH_TEST" = 1 ]; then EXTRAS=dev,postgres; fi
+py_hash="$(hash_of pyproject.toml) $EXTRAS"
+stamp=$(cat "$PY_STAMP" 2>/dev/null || true)
+if [ "$stamp" = "$(hash_of pyproject.toml) dev,postgres" ]; then py_hash=$stamp; fi
+if [ "$stamp" != "$py_hash" ]; then
+    say "pip install -e '.[$EXTRAS]'"
+    "$VENV/bin/python" -m pip install -q -e ".[$EXTRAS]"
     echo "$py_hash" >"$PY_STAMP"
 else
     say "python packages up to date ($("$VENV/bin/python" -V))"

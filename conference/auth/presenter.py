@@ -9,7 +9,7 @@ from conference.auth.people import Person
 from conference.settings import Settings
 
 PRESENTER_ROLE = "presenter"
-PRESENTER_EVENTS = frozenset({"presenter:join", "gallery:presenter"})
+PRESENTER_EVENTS = frozenset({"presenter:join"})
 
 
 def presenter_key(settings: Settings) -> str:

@@ -16,6 +16,7 @@ from conference.realtime.capability import Capability
 from conference.realtime.dispatch import Context, Payload, Router
 from conference.realtime.errors import Refused
 from conference.services import Services
+from conference.storage import locks
 from conference.storage.tables import chat_messages
 
 router = Router()
@@ -40,6 +41,9 @@ async def send(ctx: Context, payload: ChatSend) -> dict[str, Any]:
     ctx.require_joined(payload.room)
     person_id = ctx.person.id
     async with ctx.services.db.write() as conn:
+        # a retry arriving on another process while the first send is still running waits
+        # for it, then finds the stored message
+        await locks.exclusive(conn, "chat", person_id, payload.client_id)
         existing = await store.by_client_id(conn, person_id, payload.client_id)
         if existing is not None:
             return existing

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.clock import utcnow
+from conference.storage import locks
 from conference.storage.tables import event_state
 from conference.storage.upsert import upsert
 
@@ -20,8 +21,12 @@ async def get_all(conn: AsyncConnection, event_id: str) -> dict[str, Any]:
 
 
 async def get(conn: AsyncConnection, event_id: str, key: str, *, lock: bool = False) -> Any:
-    """One key's value (None when unset); `lock` holds its row until the transaction ends, so
-    read-then-write changes of it cannot interleave (PostgreSQL; SQLite has one writer)."""
+    """One key's value (None when unset); `lock` holds the key until the transaction ends, so
+    read-then-write changes of it cannot interleave (PostgreSQL; SQLite has one writer). A
+    row lock alone would hold nothing while the key is unset: the first two changes of the
+    workshop phase would both read "closed"."""
+    if lock:
+        await locks.exclusive(conn, "event_state", event_id, key)
     query = sa.select(event_state.c.value).where(
         event_state.c.event_id == event_id, event_state.c.key == key
     )

@@ -1,5 +1,5 @@
 """gallery:save / gallery:publish (a workshop's facilitators), gallery:upvote (everyone in the
-plenary), gallery:show and gallery:presenter (the stream)."""
+plenary). The stream shows the gallery when the stage says so (conference/stage/)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,10 @@ from pydantic import Field, StringConstraints
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.presenter import PRESENTER_ROLE
-from conference.auth.roles import Permission, is_moderator
-from conference.events import state_store
+from conference.auth.roles import Permission
 from conference.gallery import service, store
-from conference.realtime import audiences, room_log
 from conference.realtime.capability import Capability
-from conference.realtime.dispatch import Context, NoPayload, Payload, Router
+from conference.realtime.dispatch import Context, Payload, Router
 from conference.realtime.errors import Refused
 from conference.rooms.registry import PLENARY
 from conference.services import Services
@@ -44,12 +41,9 @@ class ResultRef(Payload):
     id: str = Field(min_length=1, max_length=32)
 
 
-class GalleryShow(Payload):
-    shown: bool = True
-
-
-def _workshop(ctx: Context, room: str) -> None:
-    known = ctx.services.rooms.known(room)
+async def _workshop(ctx: Context, room: str) -> None:
+    """A workshop room, also one added on another process a moment ago."""
+    known = await ctx.services.rooms.get(room)
     if known is None or not known.is_workshop:
         raise Refused("room.unknown")
 
@@ -58,7 +52,7 @@ def _workshop(ctx: Context, room: str) -> None:
 async def save(ctx: Context, payload: GallerySave) -> dict[str, Any]:
     """Up to three key results of the room, in order; a published card changes with them
     (corrections keep the upvotes of their position)."""
-    _workshop(ctx, payload.room)
+    await _workshop(ctx, payload.room)
     services = ctx.services
     async with services.db.write() as conn:
         await store.replace(conn, ctx.event_id, payload.room, ctx.person.id, list(payload.results))
@@ -72,7 +66,7 @@ async def save(ctx: Context, payload: GallerySave) -> dict[str, Any]:
 @router.on("gallery:publish", GalleryRoom, Permission.FACILITATOR)
 async def publish(ctx: Context, payload: GalleryRoom) -> dict[str, Any]:
     """Publish by hand once the workshop phase has closed (closing it publishes them too)."""
-    _workshop(ctx, payload.room)
+    await _workshop(ctx, payload.room)
     services = ctx.services
     async with services.db.read() as conn:
         if (await phases.read(conn, ctx.event_id)).running:
@@ -102,32 +96,6 @@ async def upvote(ctx: Context, payload: ResultRef) -> dict[str, Any]:
     return {"id": payload.id, "votes": votes, "voted": True}
 
 
-@router.on("gallery:show", GalleryShow, Permission.MODERATOR)
-async def show(ctx: Context, payload: GalleryShow) -> dict[str, Any]:
-    """The presenter view shows the gallery (or, `shown: false`, what it showed before)."""
-    async with ctx.services.db.write() as conn:
-        await state_store.put(conn, ctx.event_id, service.SHOWN_KEY, payload.shown)
-        entry = await room_log.append(
-            conn, ctx.event_id, PLENARY, service.SHOWN, {"shown": payload.shown}
-        )
-    ctx.services.publisher.send(entry, audiences.room(ctx.event_id, PLENARY))
-    ctx.services.publisher.send(entry, audiences.presenters(ctx.event_id))
-    return {"shown": payload.shown}
-
-
-@router.on("gallery:presenter", NoPayload)
-async def presenter(ctx: Context, payload: NoPayload) -> dict[str, Any]:
-    """What the presenter view needs: whether the gallery is shown, and its cards."""
-    if ctx.person.role != PRESENTER_ROLE and not is_moderator(ctx.person.role):
-        raise Refused("auth.forbidden")
-    await ctx.services.sio.enter_room(ctx.connection.sid, audiences.presenters(ctx.event_id))
-    async with ctx.services.db.read() as conn:
-        return {
-            "shown": await service.shown(conn, ctx.event_id),
-            "cards": await service.cards(ctx.services, conn),
-        }
-
-
 async def _shared(
     services: Services, conn: AsyncConnection, room: str, manager: bool
 ) -> dict[str, Any]:
@@ -135,7 +103,6 @@ async def _shared(
     if room == PLENARY:
         return {
             "cards": await service.cards(services, conn),
-            "shown": await service.shown(conn, services.event.id),
             "max_length": MAX_LENGTH,
         }
     results = await store.of_room(conn, services.event.id, room) if manager else []

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.events import state_store
 from conference.gallery import store
 from conference.realtime import audiences, room_log
 from conference.realtime.coalesce import Coalescer
@@ -19,8 +18,6 @@ log = logging.getLogger(__name__)
 
 CARD = "gallery:card"  # logged on the plenary: a workshop's card appeared or changed
 VOTES = "gallery:votes"  # volatile: a key result's vote count
-SHOWN = "gallery:shown"  # logged on the plenary: the presenter view shows the gallery or not
-SHOWN_KEY = "gallery_shown"
 
 
 def ranked(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -52,10 +49,6 @@ def cards_of(services: Services, results: list[dict[str, Any]]) -> list[dict[str
 
 async def cards(services: Services, conn: AsyncConnection) -> list[dict[str, Any]]:
     return cards_of(services, await store.published(conn, services.event.id))
-
-
-async def shown(conn: AsyncConnection, event_id: str) -> bool:
-    return bool(await state_store.get(conn, event_id, SHOWN_KEY))
 
 
 async def log_card(services: Services, conn: AsyncConnection, room: str) -> room_log.Entry | None:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.auth.people import new_id
 from conference.clock import iso, utcnow
+from conference.storage import locks
 from conference.storage.tables import key_result_votes, key_results
 
 MAX_RESULTS = 3
@@ -68,7 +69,9 @@ async def replace(
 ) -> None:
     """The room's key results become `texts` (position 1, 2, 3): a position keeps its id and
     upvotes when its text is corrected; positions no longer used go, with their upvotes. A
-    room already published stays published."""
+    room already published stays published. Saves and publishing of one room take turns
+    (two facilitators saving at once would both insert position 1)."""
+    await locks.exclusive(conn, "key_results", event_id, room)
     existing = {r["position"]: r for r in await of_room(conn, event_id, room)}
     published_at = next((r["published_at"] for r in existing.values() if r["published_at"]), None)
     now = utcnow()
@@ -102,6 +105,7 @@ async def replace(
 
 async def publish(conn: AsyncConnection, event_id: str, room: str) -> bool:
     """Publish the room's key results; False when there was nothing new to publish."""
+    await locks.exclusive(conn, "key_results", event_id, room)
     result = await conn.execute(
         key_results.update()
         .where(

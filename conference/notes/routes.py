@@ -17,9 +17,10 @@ from conference.notes import export
 from conference.notes.read import current_text, sections
 from conference.rooms.registry import Room
 from conference.services import Services
-from conference.web.identity import current_person, moderator_or_refusal
+from conference.web.identity import moderator_or_refusal
 from conference.web.templating import Pages
 from conference.workshops import seats
+from conference.workshops.routes import person_and_workshop
 
 NO_STORE = {"cache-control": "no-store"}
 _html = MarkdownIt("commonmark", {"html": False})  # raw HTML in the notes stays text
@@ -50,16 +51,10 @@ def notes_routes(services: Services, pages: Pages) -> list[BaseRoute]:
     event = services.event
 
     async def room_and_text(request: Request) -> tuple[Room, str] | Response:
-        person = await current_person(services, request)
-        if person is None:
-            return pages.render(
-                request, "message.html", kind="join_required", status_code=401, event=event
-            )
-        room = await services.rooms.get(request.path_params["room"])
-        if room is None or not room.is_workshop:
-            return pages.render(
-                request, "message.html", kind="not_found", status_code=404, event=event
-            )
+        found = await person_and_workshop(services, pages, request)
+        if isinstance(found, Response):
+            return found
+        person, room = found
         if not await may_read(services, person, room.id):
             return pages.render(
                 request, "message.html", kind="forbidden", status_code=403, event=event

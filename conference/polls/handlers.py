@@ -1,5 +1,4 @@
-"""poll:create/open/close/reopen/delete/reveal, poll:vote, poll:results, poll:answers:show and
-presenter:join."""
+"""poll:create/open/close/reopen/delete/reveal, poll:vote, poll:results and poll:answers:show."""
 
 from __future__ import annotations
 
@@ -10,8 +9,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from conference.auth.presenter import PRESENTER_ROLE
-from conference.auth.roles import Permission, is_moderator
+from conference.auth.roles import Permission
 from conference.clock import utcnow
 from conference.polls import service, store
 from conference.polls.ballots import BallotBox
@@ -26,12 +24,13 @@ from conference.polls.rules import (
     check_vote,
     default_settings,
 )
-from conference.qa import store as qa_store
 from conference.realtime import audiences, room_log
 from conference.realtime.capability import Capability, running
 from conference.realtime.dispatch import Context, Payload, Router
 from conference.realtime.errors import Refused
+from conference.rooms.registry import PLENARY
 from conference.services import Services
+from conference.stage import service as stage
 from conference.storage.db import LazyReader
 
 router = Router()
@@ -79,10 +78,6 @@ class PollVote(PollRef):
 class AnswersShow(PollRef):
     refs: list[Ref] = Field(default=[], max_length=1000)
     all: bool = False
-
-
-class PresenterJoin(Payload):
-    room: str = Field(default="plenary", min_length=1, max_length=64)
 
 
 async def _load(
@@ -151,9 +146,25 @@ async def _open(ctx: Context, payload: PollRef, from_: tuple[str, ...]) -> dict[
         )
         poll = await _load(ctx, conn, payload)
         entry = await service.announce(services, conn, poll)
+        staged = await _on_stage(ctx, conn, poll)
     service.publish(services, poll, entry)
+    stage.announce(services, staged)
     await service.broadcast_results(services, poll["id"])
     return {"poll": poll}
+
+
+async def _on_stage(
+    ctx: Context, conn: AsyncConnection, poll: dict[str, Any]
+) -> dict[str, Any] | None:
+    """A plenary poll that opens goes on the stream (with its results, shown once they are
+    public), unless the stream shows it already (then the moderator's choice stays)."""
+    if poll["room"] != PLENARY:
+        return None
+    current = await stage.read(conn, ctx.event_id)
+    if current["kind"] in stage.POLL_KINDS and current["id"] == poll["id"]:
+        return None
+    kind = "wordcloud" if poll["kind"] == "wordcloud" else "poll"
+    return await stage.put(conn, ctx.event_id, kind, poll["id"], results=True)
 
 
 @router.on("poll:open", PollRef, Permission.FACILITATOR)
@@ -189,6 +200,8 @@ async def delete(ctx: Context, payload: PollRef) -> dict[str, Any]:
             entry = await room_log.append(
                 conn, ctx.event_id, poll["room"], "poll:deleted", {"id": poll["id"]}
             )
+        staged = await stage.clear_if(conn, ctx.event_id, stage.POLL_KINDS, poll["id"])
+    stage.announce(services, staged)
     if entry is not None:
         services.publisher.send(entry, audiences.room(ctx.event_id, poll["room"]))
         services.publisher.send(entry, audiences.presenters(ctx.event_id))
@@ -220,14 +233,15 @@ async def vote(ctx: Context, payload: PollVote) -> dict[str, Any]:
     Votes are committed in batches (polls/ballots.py); the ack follows the commit."""
     ctx.require_joined(payload.room)
     services = ctx.services
+    language = services.event.language
     poll, checked, results = await services.parts[BallotBox].cast(
-        ctx.person, payload.id, lambda poll: _check(poll, payload)
+        ctx.person, payload.id, lambda poll: _check(poll, payload, language)
     )
     services.parts[service.ResultsBroadcasts].touch(poll["id"])
     return {"poll_id": poll["id"], "my_vote": checked.answer, "results": results}
 
 
-def _check(poll: dict[str, Any] | None, payload: PollVote) -> Vote:
+def _check(poll: dict[str, Any] | None, payload: PollVote, language: str) -> Vote:
     """The vote as stored, or the refusal: unknown poll, not open, or not fitting its kind."""
     if poll is None or poll["room"] != payload.room or poll["status"] == "draft":
         raise Refused("poll.not_found")
@@ -241,6 +255,7 @@ def _check(poll: dict[str, Any] | None, payload: PollVote) -> Vote:
         words=list(payload.words),
         rating=payload.rating,
         text=payload.text,
+        language=language,
     )
 
 
@@ -272,27 +287,6 @@ async def show_answers(ctx: Context, payload: AnswersShow) -> dict[str, Any]:
         )
     await service.broadcast_results(ctx.services, poll["id"], final=poll["status"] == "closed")
     return {"poll_id": poll["id"], "shown": shown}
-
-
-@router.on("presenter:join", PresenterJoin)
-async def presenter_join(ctx: Context, payload: PresenterJoin) -> dict[str, Any]:
-    """The presenter view: the poll shown last with its results when public, the pinned question."""
-    person = ctx.person
-    if person.role != PRESENTER_ROLE and not is_moderator(person.role):
-        raise Refused("auth.forbidden")
-    if await ctx.services.rooms.get(payload.room) is None:
-        raise Refused("room.unknown")
-    await ctx.services.sio.enter_room(ctx.connection.sid, audiences.presenters(ctx.event_id))
-    data: dict[str, Any] = {"room": payload.room, "poll": None, "results": None, "question": None}
-    async with ctx.services.db.read() as conn:
-        row = await store.latest_shown(conn, ctx.event_id, payload.room)
-        if row is not None:
-            poll = store.as_poll(row)
-            data["poll"] = poll
-            if service.public(poll):
-                data["results"] = await service.results(ctx.services, conn, poll)
-        data["question"] = await qa_store.pinned(conn, ctx.event_id, payload.room)
-    return data
 
 
 async def _shared(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from conference.polls.normalise import MAX_WORD_LENGTH, normalise_word
+from conference.polls.normalise import MAX_WORD_LENGTH, key, written
 from conference.realtime.errors import Refused
 
 Kind = Literal["single", "multiple", "wordcloud", "rating", "open"]
@@ -61,8 +61,10 @@ def check_vote(
     words: list[str],
     rating: int | None,
     text: str | None,
+    language: str = "de",
 ) -> Vote:
-    """The vote as stored and counted, or a refusal naming what is wrong with it."""
+    """The vote as stored and counted, or a refusal naming what is wrong with it. Word-cloud
+    answers are stored as written, each counted once per vote by its key (polls/normalise.py)."""
     valid = {o["id"] for o in options}
     if kind == "single":
         if len(chosen) != 1 or chosen[0] not in valid:
@@ -76,11 +78,13 @@ def check_vote(
         return Vote({"options": chosen}, list(chosen))
     if kind == "wordcloud":
         normal: list[str] = []
+        keys: set[str] = set()
         for word in words:
-            form = normalise_word(word)
+            form, k = written(word), key(word, language)
             if len(form) > MAX_WORD_LENGTH:
                 raise Refused("poll.answer_too_long")
-            if form and form not in normal:
+            if k and k not in keys:
+                keys.add(k)
                 normal.append(form)
         if not normal:
             raise Refused("poll.empty_answer")

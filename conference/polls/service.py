@@ -16,6 +16,7 @@ from conference.auth.people import Person
 from conference.clock import utcnow
 from conference.events.model import PreparedPoll
 from conference.polls import store
+from conference.polls.normalise import group
 from conference.polls.rules import default_settings
 from conference.realtime import audiences, room_log
 from conference.realtime.coalesce import Coalescer
@@ -100,8 +101,10 @@ async def results(
         ]
         data["average"] = round(total / voters, 2) if voters else None
     elif kind == "wordcloud":
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        data["words"] = [{"word": w, "count": n} for w, n in ranked[:MAX_WORDS]]
+        # counted by key, shown as written most often (polls/normalise.py)
+        language = services.event.language if services is not None else "de"
+        ranked = group(counts, language)
+        data["words"] = ranked[:MAX_WORDS]
         data["distinct_words"] = len(ranked)
     else:
         answers = await store.open_answers(conn, poll["id"])

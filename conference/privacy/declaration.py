@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.events.model import RetentionKind
 from conference.realtime.room_log import Entry
+from conference.storage import locks
 
 
 @dataclass
@@ -41,6 +42,14 @@ class Forgetting:
     # logged broadcasts (entry, audience) and notices (type, data, audience) sent after commit
     logged: list[tuple[Entry, str]] = field(default_factory=list)
     notices: list[tuple[str, dict[str, Any], str]] = field(default_factory=list)
+
+
+async def forgetting_lock(conn: AsyncConnection, event_id: str) -> None:
+    """Take before the first `forget` of a transaction: forgetting appends to the logs of
+    several rooms in whatever order the records come, so two forgettings at once (a
+    withdrawal during the deletion job) take turns rather than deadlock on the rooms'
+    counters (every other write appends to one room)."""
+    await locks.exclusive(conn, "forgetting", event_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.events import state_store
 from conference.events.model import RETENTION_KINDS, Event, RetentionKind
-from conference.privacy.declaration import Expiring, Forgetting
+from conference.privacy.declaration import Expiring, Forgetting, forgetting_lock
 from conference.privacy.registry import PERSONAL_DATA
 from conference.state.base import RoomState
 from conference.storage.db import Database
@@ -75,6 +75,7 @@ async def delete_due(
             # the names go from everything that keeps them, as if everyone withdrew
             ids = await named_people(conn, event.id)
             if ids:
+                await forgetting_lock(conn, event.id)
                 forgetting = Forgetting(event_id=event.id, person_ids=ids, now=now)
                 for declaration in PERSONAL_DATA:
                     await declaration.forget(conn, forgetting)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from conference.privacy.declaration import Forgetting
+from conference.privacy.declaration import Forgetting, forgetting_lock
 from conference.privacy.registry import PERSONAL_DATA
 from conference.realtime.ending import end_sessions
 
@@ -53,6 +53,7 @@ async def withdraw(services: Services, person_id: str) -> None:
         event_id=services.event.id, person_ids=frozenset({person_id}), now=services.clock.now()
     )
     async with services.db.write() as conn:
+        await forgetting_lock(conn, services.event.id)
         for declaration in PERSONAL_DATA:
             await declaration.forget(conn, forgetting)
     for entry, audience in forgetting.logged:

@@ -13,14 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from conference.auth.people import get_person
 from conference.auth.roles import Permission
 from conference.clock import utcnow
-from conference.qa import store
+from conference.qa import pinning, store
 from conference.qa.routes import qa_routes
 from conference.realtime import audiences, room_log
 from conference.realtime.capability import Capability
 from conference.realtime.coalesce import Coalescer
 from conference.realtime.dispatch import Context, Payload, Router
 from conference.realtime.errors import Refused
+from conference.rooms.registry import PLENARY
 from conference.services import Services
+from conference.stage import service as stage
 from conference.storage.db import LazyReader
 
 router = Router()
@@ -56,19 +58,9 @@ async def _load(
 
 
 def _publish(
-    ctx: Context, question: dict[str, Any], asker: str, entry: room_log.Entry | None
+    ctx: Context, question: dict[str, Any], asker: str, *entries: room_log.Entry | None
 ) -> None:
-    """Logged changes to the room; every change to moderators and to the asker."""
-    services, event_id = ctx.services, ctx.event_id
-    if entry is not None:
-        services.publisher.send(entry, audiences.room(event_id, question["room"]))
-        if entry.type == "question:pinned" or question["pinned"]:
-            services.publisher.send(entry, audiences.presenters(event_id))
-    data = {"room": question["room"], "question": question}
-    services.publisher.send_volatile(
-        "question:changed", data, audiences.managers(event_id, question["room"])
-    )
-    services.publisher.send_volatile("question:changed", data, audiences.person(event_id, asker))
+    pinning.publish(ctx.services, question, asker, *entries)
 
 
 async def _log(
@@ -134,12 +126,23 @@ async def ask(ctx: Context, payload: QuestionAsk) -> dict[str, Any]:
 
 
 async def _moderate(ctx: Context, payload: QuestionRef, **values: Any) -> dict[str, Any]:
+    """Change a question; one that leaves the pinned place (answered, rejected) is unpinned
+    and leaves the stream."""
+    unpin = values.get("pinned") is False
     async with ctx.services.db.write() as conn:
         before, asker = await _load(ctx, conn, payload)
         await store.update(conn, payload.id, **values)
         after, _ = await _load(ctx, conn, payload)
-        entry = await _log(ctx, conn, before, after)
-    _publish(ctx, after, asker, entry)
+        entries = [await _log(ctx, conn, before, after)]
+        staged = None
+        if unpin:
+            if before["pinned"] and after["status"] in store.VISIBLE:
+                entries.append(
+                    (await pinning.pin(conn, ctx.event_id, payload.room, payload.id, False))[1]
+                )
+            staged = await stage.clear_if(conn, ctx.event_id, ("question",), payload.id)
+    _publish(ctx, after, asker, *entries)
+    stage.announce(ctx.services, staged)
     return {"question": after}
 
 
@@ -165,29 +168,30 @@ async def answered(ctx: Context, payload: QuestionFlag) -> dict[str, Any]:
         question, _ = await _load(ctx, conn, payload)
     if question["status"] not in store.VISIBLE:
         raise Refused("question.not_approved")
-    return await _moderate(ctx, payload, status="answered" if payload.value else "approved")
+    if payload.value:  # answered: no longer the one being answered now
+        return await _moderate(ctx, payload, status="answered", pinned=False)
+    return await _moderate(ctx, payload, status="approved")
 
 
 @router.on("question:pin", QuestionFlag, Permission.FACILITATOR)
 async def pin(ctx: Context, payload: QuestionFlag) -> dict[str, Any]:
-    """The question being answered now (one per room); `value: false` unpins it."""
+    """The question being answered now (one per room); `value: false` unpins it. In the
+    plenary, pinning puts it on the stream and unpinning takes it off."""
     async with ctx.services.db.write() as conn:
+        await pinning.take_turn(conn, ctx.event_id, payload.room)
         question, asker = await _load(ctx, conn, payload)
         if payload.value and question["status"] not in store.VISIBLE:
             raise Refused("question.not_approved")
-        await store.unpin_room(conn, ctx.event_id, payload.room)
-        if payload.value:
-            await store.update(conn, payload.id, pinned=True)
-        question, _ = await _load(ctx, conn, payload)
-        pinned_id = payload.id if payload.value else None
-        entry = await room_log.append(
-            conn,
-            ctx.event_id,
-            payload.room,
-            "question:pinned",
-            {"id": pinned_id, "question": question if payload.value else None},
+        question, entry = await pinning.pin(
+            conn, ctx.event_id, payload.room, payload.id, payload.value
         )
+        staged = None
+        if payload.room == PLENARY and payload.value:
+            staged = await stage.put(conn, ctx.event_id, "question", payload.id)
+        elif payload.room == PLENARY:
+            staged = await stage.clear_if(conn, ctx.event_id, ("question",), payload.id)
     _publish(ctx, question, asker, entry)
+    stage.announce(ctx.services, staged)
     return {"question": question}
 
 

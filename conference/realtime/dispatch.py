@@ -18,6 +18,7 @@ from conference.auth.people import Person
 from conference.auth.roles import Permission, allows
 from conference.realtime.connection import Connection
 from conference.realtime.errors import MESSAGES, Refused
+from conference.state.base import StateUnavailable
 
 if TYPE_CHECKING:
     from conference.services import Services
@@ -129,6 +130,11 @@ class Dispatcher:
         except Refused as exc:
             return refusal(
                 exc.code, self.translate(connection, exc.code, exc.message), **exc.details
+            )
+        except StateUnavailable:  # Redis is away for a moment: retryable, nothing committed
+            log.warning("%s refused: the room state is unavailable", event)
+            return refusal(
+                "state.unavailable", self.translate(connection, "state.unavailable", None)
             )
         except Exception:
             log.exception("handler for %s failed", event)

@@ -57,7 +57,12 @@ MESSAGES: dict[str, str] = {
     "gallery.already_upvoted": N_("You have already upvoted this result."),
     "gallery.phase_running": N_("Key results are published when the workshop phase has ended."),
     "gallery.empty": N_("Please enter at least one key result first."),
+    "stage.not_found": N_("This cannot be shown on the stream: it was not opened or approved."),
+    "stage.not_wordcloud": N_("Only a word-cloud poll can be shown as a word cloud."),
     "report.busy": N_("A report is being built already. Please wait until it is done."),
+    "state.unavailable": N_(
+        "The live connection is interrupted for a moment. It is being restored; please wait."
+    ),
     "server.error": N_("Something went wrong on the server. Please try again."),
 }
 

@@ -3,6 +3,12 @@
 A broadcast that changes what a client shows is appended here in the same transaction as its
 record; its `seq` is the room's next number. A client that sees a gap, or reconnects, asks
 `room:sync` for everything after the last number it has.
+
+Numbers come from the room's row in `room_counters`, incremented by the append in the
+transaction of its record (one `INSERT … ON CONFLICT DO UPDATE … RETURNING`): the row's lock
+makes a concurrent append to the same room wait for this transaction's commit or rollback, so
+numbers are unique and gap-free on any number of processes, and never reused once the log is
+deleted (docs/architecture.md has why).
 """
 
 from __future__ import annotations
@@ -12,10 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.clock import utcnow
-from conference.storage.tables import room_log
+from conference.storage.tables import room_counters, room_log
 
 EVENT_STREAM = "_event"  # the log of event-wide changes (agenda, announcements, phase)
 
@@ -35,9 +42,9 @@ class Entry:
 async def append(
     conn: AsyncConnection, event_id: str, room: str, type_: str, data: dict[str, Any]
 ) -> Entry:
-    """Number and store one broadcast; call inside the write transaction of its record."""
-    current = await last_seq(conn, event_id, room)
-    seq = current + 1
+    """Number and store one broadcast; call inside the write transaction of its record, as
+    late in it as it can come (the room's counter stays locked until the commit)."""
+    seq = await _next_seq(conn, event_id, room)
     await conn.execute(
         room_log.insert().values(
             event_id=event_id, room=room, seq=seq, type=type_, data=data, created_at=utcnow()
@@ -58,9 +65,24 @@ async def redact(
     )
 
 
+async def _next_seq(conn: AsyncConnection, event_id: str, room: str) -> int:
+    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(
+        room_counters
+    )
+    statement = (
+        insert.values(event_id=event_id, room=room, seq=1)
+        .on_conflict_do_update(
+            index_elements=["event_id", "room"], set_={"seq": room_counters.c.seq + 1}
+        )
+        .returning(room_counters.c.seq)
+    )
+    return int((await conn.execute(statement)).scalar_one())
+
+
 async def last_seq(conn: AsyncConnection, event_id: str, room: str) -> int:
-    query = sa.select(sa.func.max(room_log.c.seq)).where(
-        room_log.c.event_id == event_id, room_log.c.room == room
+    """The room's last number (0 before its first broadcast)."""
+    query = sa.select(room_counters.c.seq).where(
+        room_counters.c.event_id == event_id, room_counters.c.room == room
     )
     return int((await conn.execute(query)).scalar() or 0)
 

@@ -24,6 +24,7 @@ from conference.realtime.fanout import FanoutManager, FanoutRedisManager
 from conference.realtime.guard import GuardedServer
 from conference.services import Services
 from conference.settings import Settings
+from conference.state.base import StateUnavailable
 from conference.web.i18n import pick_locale
 
 log = logging.getLogger(__name__)
@@ -86,12 +87,14 @@ class Realtime:
         self.dispatcher = dispatcher
         self._tasks: list[asyncio.Task[None]] = []
         self._endings: set[asyncio.Task[None]] = set()
+        self._resyncs: set[asyncio.Task[None]] = set()
         sio = services.sio
         sio.on("connect", self.on_connect)
         sio.on("disconnect", self.on_disconnect)
         sio.on("*", self.on_event)
         sio.translate = self.translate
         sio.manager.observers.append(self.on_broadcast)
+        sio.manager.resubscribed.append(self.on_resubscribed)
 
     def translate(self, sid: str | None, code: str) -> str:
         """A refusal's message in the language of the connection `sid` (German without one)."""
@@ -191,6 +194,18 @@ class Realtime:
             self._endings.add(task)
             task.add_done_callback(self._endings.discard)
 
+    def on_resubscribed(self) -> None:
+        """Redis is back: broadcasts of other processes may have been lost meanwhile, so this
+        process's clients are told to catch up (`room:resync`, docs/protocol.md)."""
+        log.warning("listening to the other processes again: clients resync")
+        audience = audiences.event(self.services.event.id)
+        # to this process's clients only: every process resubscribes and tells its own
+        task = asyncio.create_task(
+            self.services.sio.emit("room:resync", {}, to=audience, ignore_queue=True)
+        )
+        self._resyncs.add(task)
+        task.add_done_callback(self._resyncs.discard)
+
     async def on_event(self, event: str, sid: str, *args: Any) -> dict[str, Any]:
         data = args[0] if args else None
         connection = self.services.connections.get(sid)
@@ -220,6 +235,10 @@ class Realtime:
             for room in rooms:
                 try:
                     count = len(await self.services.state.presence_people(room))
+                except StateUnavailable:
+                    # counted again once Redis is back (its departures applied first)
+                    self.services.dirty_rooms.add(room)
+                    continue
                 except Exception:
                     log.exception("presence count of %s failed", room)
                     continue

@@ -19,6 +19,7 @@ from conference.auth.people import (
 )
 from conference.events.model import Event
 from conference.realtime.errors import N_
+from conference.storage import locks
 
 NAME_MAX, ORGANISATION_MAX, EMAIL_MAX = 120, 160, 254
 # deliberately loose: one @, a dot in the domain, no spaces or line breaks (mail headers)
@@ -166,6 +167,9 @@ async def register(
     timing = window(event, now, participants=0)
     if timing is not Window.OPEN:
         return Result(Outcome.NOT_OPEN, timing)
+    # the look-ups and the insert are one step on every process: two people cannot both take
+    # the last place, and the same e-mail sent twice at once registers once
+    await locks.exclusive(conn, "registration", event.id)
     if applicant.email is not None:
         existing = await find_by_email(conn, event.id, applicant.email)
         if existing is not None:

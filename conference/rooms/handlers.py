@@ -16,6 +16,7 @@ from conference.realtime.errors import Refused
 from conference.rooms.assembly import SnapshotParts
 from conference.rooms.attendance import Attendance
 from conference.services import Services
+from conference.state.base import StateUnavailable
 from conference.storage.db import LazyReader
 
 router = Router()
@@ -47,22 +48,30 @@ async def join(ctx: Context, payload: RoomRef) -> dict[str, Any] | None:
     connection = ctx.connection
     if services.connections.get(connection.sid) is not connection:
         return None  # its client has gone meanwhile (a closed tab): nobody to answer
-    if room not in connection.rooms:
+    entered = room not in connection.rooms
+    if entered:
         await services.sio.enter_room(connection.sid, audiences.room(ctx.event_id, room))
         connection.rooms.add(room)
         connection.visits[room] = services.parts[Attendance].enter(room, ctx.person)
-    await services.state.presence_enter(room, ctx.person.id, connection.sid)
-    if services.connections.get(connection.sid) is not connection:
-        # gone while its presence was written: the disconnect's leave may have run before
-        await services.state.presence_leave(room, ctx.person.id, connection.sid)
-        return None
-    services.dirty_rooms.add(room)
-    # taken again now that this connection receives the room's broadcasts: anything
-    # committed after the snapshot's numbers reaches the client as a broadcast
-    snapshot = await parts.personal(ctx, room, await parts.shared(services, room, manager))
-    count = services.presence_counts.get(room)
-    if count is None:  # the first join of the room on this process
-        count = services.presence_counts[room] = len(await services.state.presence_people(room))
+    try:
+        await services.state.presence_enter(room, ctx.person.id, connection.sid)
+        if services.connections.get(connection.sid) is not connection:
+            # gone while its presence was written: the disconnect's leave may have run before
+            await services.state.presence_leave(room, ctx.person.id, connection.sid)
+            return None
+        services.dirty_rooms.add(room)
+        # taken again now that this connection receives the room's broadcasts: anything
+        # committed after the snapshot's numbers reaches the client as a broadcast
+        snapshot = await parts.personal(ctx, room, await parts.shared(services, room, manager))
+        count = services.presence_counts.get(room)
+        if count is None:  # the first join of the room on this process
+            people = await services.state.presence_people(room)
+            count = services.presence_counts[room] = len(people)
+    except StateUnavailable:
+        # refused as `state.unavailable` (the client retries): not half in the room meanwhile
+        if entered:
+            await leave_room(services, connection, room)
+        raise
     snapshot["presence"] = {"count": count}
     return snapshot
 
@@ -84,7 +93,9 @@ async def leave_room(services: Services, connection: Connection, room: str) -> N
 
 @router.on("room:sync", RoomSync)
 async def sync(ctx: Context, payload: RoomSync) -> dict[str, Any]:
-    """Everything logged after `after`: `{entries: [{type, seq, data}], more}`."""
+    """What was logged after `after`, at most SYNC_LIMIT entries: `{room, entries, more}`.
+    `more: true` asks the client to page on from the last entry (live.js does), so a long
+    absence is caught up completely, never from a snapshot that would leave a hole."""
     if payload.room != room_log.EVENT_STREAM:
         ctx.require_joined(payload.room)
     async with ctx.services.db.read() as conn:

@@ -12,6 +12,11 @@ from typing import Any, Protocol
 JSON = Any
 
 
+class StateUnavailable(Exception):
+    """The shared room state (Redis) cannot be reached right now: a retryable condition that
+    dispatch reports as `state.unavailable`, never as `server.error`."""
+
+
 class RoomState(Protocol):
     """Shared, volatile state of live rooms, the same for one process or many."""
 

@@ -66,6 +66,17 @@ room_log = sa.Table(
     sa.UniqueConstraint("event_id", "room", "seq", name="uq_room_log_seq"),
 )
 
+# the last sequence number of each room's log (conference/realtime/room_log.py): an append
+# increments it in its own transaction, so the row's lock orders concurrent writers of one room
+# and a rolled-back append gives its number back; numbers are never reused
+room_counters = sa.Table(
+    "room_counters",
+    metadata,
+    sa.Column("event_id", sa.String(64), primary_key=True),
+    sa.Column("room", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.Integer, nullable=False),
+)
+
 event_state = sa.Table(
     "event_state",
     metadata,

@@ -22,6 +22,7 @@ from conference.realtime.errors import Refused
 from conference.rooms.handlers import leave_room
 from conference.rooms.registry import PLENARY, ROOMS_CHANGED, read_workshops
 from conference.services import Services
+from conference.storage import locks
 from conference.storage.db import LazyReader
 from conference.storage.tables import rooms as rooms_table
 from conference.workshops import help as help_store
@@ -161,7 +162,7 @@ async def move(ctx: Context, payload: SeatMove) -> dict[str, Any]:
     capacity unless they go on its waitlist."""
     services = ctx.services
     if payload.room is not None:
-        target = services.rooms.known(payload.room)
+        target = await services.rooms.get(payload.room)
         if target is None or not target.is_workshop:
             raise Refused("room.unknown")
     moved: list[dict[str, Any]] = []
@@ -207,7 +208,7 @@ async def choose(ctx: Context, payload: Choose) -> dict[str, Any]:
     services, person = ctx.services, ctx.person
     if person.role != Role.PARTICIPANT:
         raise Refused("workshop.not_participant")
-    room = services.rooms.known(payload.room)
+    room = await services.rooms.get(payload.room)
     if room is None or not room.is_workshop:
         raise Refused("room.unknown")
     async with services.db.write() as conn:
@@ -243,6 +244,8 @@ async def save_room(ctx: Context, payload: RoomSave) -> dict[str, Any]:
     services = ctx.services
     values = payload.model_dump(exclude={"id"}) | {"source": "live"}
     async with services.db.write() as conn:
+        # rooms added at once take turns for their id and position
+        await locks.exclusive(conn, "rooms", ctx.event_id)
         existing = {room.id: room for room in await read_workshops(conn, ctx.event_id)}
         if payload.id is None:
             room_id = _slug(payload.title, set(existing))

@@ -36,20 +36,30 @@ async def where_to(services: Services, person: Person) -> str | None:
     return seat.room if seat is not None and not seat.waiting else None
 
 
+async def person_and_workshop(
+    services: Services, pages: Pages, request: Request
+) -> tuple[Person, Room] | Response:
+    """Who asks and the workshop room of the path, or the page that says why not."""
+    event = services.event
+    person = await current_person(services, request)
+    if person is None:
+        return pages.render(
+            request, "message.html", kind="join_required", status_code=401, event=event
+        )
+    room = await services.rooms.get(request.path_params["room"])
+    if room is None or not room.is_workshop:
+        return pages.render(request, "message.html", kind="not_found", status_code=404, event=event)
+    return person, room
+
+
 def workshop_routes(services: Services, pages: Pages) -> list[BaseRoute]:
     event = services.event
 
     async def room_page(request: Request) -> Response:
-        person = await current_person(services, request)
-        if person is None:
-            return pages.render(
-                request, "message.html", kind="join_required", status_code=401, event=event
-            )
-        room = await services.rooms.get(request.path_params["room"])
-        if room is None or not room.is_workshop:
-            return pages.render(
-                request, "message.html", kind="not_found", status_code=404, event=event
-            )
+        found = await person_and_workshop(services, pages, request)
+        if isinstance(found, Response):
+            return found
+        person, room = found
         manager = person.manages(room.id)
         if not manager:
             if person.role != Role.PARTICIPANT:

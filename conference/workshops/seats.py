@@ -205,10 +205,20 @@ async def take(
     A full room refuses with `workshop.full`, or with `waitlist` puts the person on its list.
     """
     before = await of_person(conn, event_id, person_id)
-    if before is not None and room == before.room and (not before.waiting or waitlist):
-        return Moved(seat=before, promoted=[])
-    locked = [r for r in (room, before.room if before else None) if r is not None]
-    capacities = await lock_rooms(conn, event_id, locked)
+    capacities: dict[str, int] = {}
+    while True:
+        if before is not None and room == before.room and (not before.waiting or waitlist):
+            return Moved(seat=before, promoted=[])
+        wanted = [r for r in (room, before.room if before else None) if r is not None]
+        capacities |= await lock_rooms(conn, event_id, [r for r in wanted if r not in capacities])
+        # the person's own seat may have moved (the same person choosing twice at once, on
+        # two processes) between the read and the locks: then the room it is in now is locked
+        # too, so that freeing it still promotes whoever waits there
+        now = await of_person(conn, event_id, person_id)
+        if now == before or (now is not None and now.room in capacities):
+            before = now
+            break
+        before = now
     if room is not None and room not in capacities:
         raise Refused("room.unknown")
     seat: Seat | None = None

@@ -7,6 +7,7 @@ import { el, format, pageData, say } from "./lib/page.js";
 import { mountPollsModerator } from "./lib/polls-ui.js";
 import { mountQaModerator } from "./lib/qa-ui.js";
 import { mountReport } from "./lib/report-ui.js";
+import { mountStageConsole } from "./lib/stage-console.js";
 import { mountWorkshopsConsole } from "./lib/workshops-console.js";
 
 const data = pageData("moderator-data");
@@ -14,6 +15,7 @@ const strings = data.strings || {};
 const room = data.room || "plenary";
 const live = connectLive({ room });
 const feedback = document.getElementById("console-feedback");
+mountStageConsole(live, document); // "on the stream now"
 
 function done(text) {
   say(feedback, text, "ok");

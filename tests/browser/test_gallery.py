@@ -81,9 +81,10 @@ async def test_key_results_from_the_workshop_to_the_plenary_and_the_stream(
     refused = await _call(anna, "gallery:publish", {"room": ROOM})
     assert refused == {"ok": False, "code": "auth.forbidden"}
 
-    # the moderator puts the gallery on the stream
-    await mod.locator("#gallery-show").click()
-    await expect(mod.locator("#gallery-show")).to_have_attribute("aria-pressed", "true")
+    # the moderator puts the gallery on the stream (the console's "on the stream now")
+    show = mod.locator("#stage-console button[data-stage=gallery]")
+    await show.click()
+    await expect(show).to_have_attribute("aria-pressed", "true")
     await expect(presenter.locator("#presenter-gallery")).to_be_visible()
     await expect(_results(presenter, "#presenter-gallery")).to_have_count(2)
     await expect(presenter.locator("#presenter-idle")).to_be_hidden()

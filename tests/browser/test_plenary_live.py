@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -157,7 +158,7 @@ def busy_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     stop_servers(server)
 
 
-async def test_too_much_missed_means_a_fresh_snapshot(
+async def test_a_long_absence_is_caught_up_page_by_page_without_a_hole(
     busy_server: LiveServer, new_context, connect
 ) -> None:
     _, anna_token = await busy_server.person(name="Anna Abwesend")
@@ -169,22 +170,112 @@ async def test_too_much_missed_means_a_fresh_snapshot(
     assert await anna.evaluate("window.snapshots") == 1
     bert = await connect(busy_server.url, bert_token)
     await bert.ok("room:join", {"room": ROOM})
+
+    async def say(prefix: str, count: int) -> None:
+        for start in range(0, count, 50):
+            await asyncio.gather(
+                *(
+                    bert.ok(
+                        "chat:send",
+                        {"room": ROOM, "body": f"{prefix}-{i}", "client_id": f"{prefix}-{i:05d}"},
+                    )
+                    for i in range(start, min(start + 50, count))
+                )
+            )
+
+    async def numbered(prefix: str) -> list[int]:
+        return [int(b.split("-")[1]) for b in await _bodies(anna, f"{prefix}-")]
+
+    # more than one sync page of broadcasts lost on the way: the page sees the gap and pages
+    # through the log (no fresh snapshot that would drop what lies between)
     await anna.evaluate("window.conferenceLive.socket.emitWithAck('room:leave', {room: 'plenary'})")
-    for i in range(SYNC_LIMIT + 20):
-        await bert.ok(
-            "chat:send", {"room": ROOM, "body": f"viel-{i}", "client_id": f"viel-{i:04d}"}
-        )
+    await say("viel", SYNC_LIMIT + 20)
     await anna.evaluate("window.conferenceLive.socket.emitWithAck('room:join', {room: 'plenary'})")
     await bert.ok("chat:send", {"room": ROOM, "body": "viel-ende", "client_id": "viel-ende"})
-    # more than one sync page was missed: the page joined again and shows the fresh snapshot
     await expect(anna.locator(".chat-body", has_text="viel-ende")).to_be_visible()
-    await anna.wait_for_function("() => window.snapshots > 1")
     bodies = await _bodies(anna, "viel-")
-    assert len(bodies) == len(set(bodies))
+    assert len(bodies) == len(set(bodies)) == SYNC_LIMIT + 21
     assert bodies[-1] == "viel-ende"
-    numbered = [int(b.split("-")[1]) for b in bodies[:-1]]
-    assert numbered == sorted(numbered)
-    assert numbered[-1] == SYNC_LIMIT + 19
+    assert [int(b.split("-")[1]) for b in bodies[:-1]] == list(range(SYNC_LIMIT + 20))
+    assert await anna.evaluate("window.snapshots") == 1
+
+    # the page is away (a closed laptop lid) while 700 messages are said; back, it shows every
+    # one of them once, in order, and still what it showed before
+    await anna.evaluate("window.conferenceLive.socket.disconnect()")
+    await expect(anna.locator("body")).to_have_attribute("data-live", "reconnecting")
+    await say("weg", 700)
+    await anna.evaluate("window.conferenceLive.socket.connect()")
+    await expect(anna.locator("body")).to_have_attribute("data-live", "connected", timeout=30_000)
+    await expect(anna.locator(".chat-body", has_text="weg-699")).to_be_visible()
+    assert await numbered("weg") == list(range(700))
+    assert [int(b.split("-")[1]) for b in (await _bodies(anna, "viel-"))[:-1]] == list(
+        range(SYNC_LIMIT + 20)
+    )
+    assert await anna.evaluate("window.snapshots") == 2
+    seqs = await anna.locator(".chat-message").evaluate_all(
+        "items => items.map(item => Number(item.dataset.seq))"
+    )
+    assert seqs == sorted(seqs)
+    assert len(seqs) == len(set(seqs))
+    # the replay was not read out as news: the log is no longer busy once caught up
+    await expect(anna.locator("#chat-scroll")).not_to_have_attribute("aria-busy", "true")
+
+
+async def test_room_resync_catches_up_without_a_further_broadcast(
+    memory_server: LiveServer, new_context, connect
+) -> None:
+    """After Redis was away the server sends `room:resync` (tests/realtime/test_redis_outage.py):
+    the page asks `room:sync` at once, not only when the next broadcast shows a gap."""
+    _, anna_token = await memory_server.person(name="Anna Ahnungslos")
+    _, bert_token = await memory_server.person(name="Bert Stille")
+    anna = await join(new_context, memory_server, anna_token)
+    bert = await connect(memory_server.url, bert_token)
+    await bert.ok("room:join", {"room": ROOM})
+    # a broadcast lost between processes: Anna's page does not get it
+    await anna.evaluate("window.conferenceLive.socket.emitWithAck('room:leave', {room: 'plenary'})")
+    await bert.ok("chat:send", {"room": ROOM, "body": "still-verloren", "client_id": "still-0001"})
+    await anna.evaluate("window.conferenceLive.socket.emitWithAck('room:join', {room: 'plenary'})")
+    await anna.wait_for_timeout(300)
+    await expect(anna.locator(".chat-body", has_text="still-verloren")).to_have_count(0)
+    await anna.evaluate(
+        "window.conferenceLive.socket._anyListeners.forEach((fn) => fn('room:resync', {}))"
+    )
+    await expect(anna.locator(".chat-body", has_text="still-verloren")).to_have_count(1)
+
+
+REFUSE_JOINS_WHILE_REDIS_IS_AWAY = """() => {
+    const socket = window.conferenceLive.socket;
+    window.refusals = 2;
+    const emit = socket.emit.bind(socket);
+    socket.emit = (event, ...args) => {
+        if (event === "room:join" && window.refusals > 0) {
+            window.refusals--;
+            const ack = args[args.length - 1];
+            const error = {code: "state.unavailable", message: "kurz unterbrochen"};
+            setTimeout(() => ack(null, {ok: false, error}), 10);
+            return socket;
+        }
+        return emit(event, ...args);
+    };
+    socket.disconnect();
+    window.statuses = [];
+    window.conferenceLive.onStatus((state) => statuses.push(state));
+    socket.connect();
+}"""
+
+
+async def test_a_join_refused_while_redis_is_away_is_retried(
+    memory_server: LiveServer, new_context
+) -> None:
+    """`state.unavailable` (tests/realtime/test_redis_outage.py has the server's side) is
+    retried by the page within seconds, shown as reconnecting, never as an error."""
+    _, token = await memory_server.person(name="Rita Retry")
+    page = await join(new_context, memory_server, token)
+    await page.evaluate(REFUSE_JOINS_WHILE_REDIS_IS_AWAY)
+    await expect(page.locator("body")).to_have_attribute("data-live", "connected", timeout=10_000)
+    assert await page.evaluate("window.refusals") == 0
+    assert await page.evaluate("window.statuses") == ["reconnecting", "connected"]
+    await expect(page.locator("#connection-status")).to_be_hidden()
 
 
 async def test_a_participant_cannot_moderate(memory_server: LiveServer, new_context) -> None:

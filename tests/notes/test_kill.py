@@ -15,9 +15,12 @@ from tests.notes.helpers import Writer
 ROOM = "vernetzung"
 
 
-@pytest.fixture
-def victim(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    server = start_servers(tmp_path_factory.mktemp("notes-kill"))
+@pytest.fixture(params=["sqlite", "postgres"])
+def victim(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    database = None
+    if request.param == "postgres":
+        database = request.getfixturevalue("postgres").database("notes_kill")
+    server = start_servers(tmp_path_factory.mktemp("notes-kill"), database_url=database)
     yield server
     stop_servers(server)
 

@@ -149,7 +149,8 @@ class Arrange:
 
     async def readback(self) -> Any:
         """What a moderator sees of the room and the event (the snapshot as those who manage
-        the room get it, who is present with their mute, the notes and their versions),
+        the room get it, with what the stream shows; who is present with their mute, the notes and
+        their versions),
         without what moves on its own."""
         snapshot = await self.staff.ok("room:join", {"room": ROOM})
         people = (await self.staff.ok("presence:list", {"room": ROOM}))["people"]

@@ -304,8 +304,8 @@ EXPECTED: dict[str, Entry] = {
     "gallery:save": Entry(Access.MANAGER, {"room": ROOM, "results": ["Aus der Matrix"]}),
     "gallery:publish": Entry(Access.MANAGER, key_results, before=phase_over, after=restore),
     "gallery:upvote": Entry(Access.PARTICIPANT, published_result, before=in_plenary),
-    "gallery:show": Entry(Access.MODERATOR, {"shown": False}),
-    "gallery:presenter": Entry(Access.PRESENTER, {}),
+    # what the stream shows
+    "stage:set": Entry(Access.MODERATOR, {"kind": "nothing"}),
     # the event report
     "report:build": Entry(Access.MODERATOR, {"format": "docx"}),
     "report:list": Entry(Access.MODERATOR, {}),

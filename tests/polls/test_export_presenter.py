@@ -89,7 +89,7 @@ async def test_anonymous_polls_export_no_names(live: LiveServer, connect: Any) -
     async with _browser(live, Role.MODERATOR) as browser:
         data = (await browser.get(f"/moderator/polls/{poll['id']}/results.json")).json()
         assert data["answers"] is None
-        assert data["results"]["words"] == [{"word": "zukunft", "count": 1}]
+        assert data["results"]["words"] == [{"word": "Zukunft", "count": 1, "forms": ["Zukunft"]}]
         text = (await browser.get(f"/moderator/polls/{poll['id']}/results.csv")).text
         assert "Geheim" not in text
 

@@ -33,15 +33,17 @@ from conference.storage.tables import (
 from conference.workshops.privacy import ATTENDANCE_TOTALS
 from tests.fixtures.clock import FakeClock
 from tests.fixtures.inprocess import Running, serve
-from tests.fixtures.live_server import EVENT_FILE
+from tests.fixtures.live_server import COMBINATIONS, EVENT_FILE
 from tests.privacy.day import simulate_day
 
 REDIS_DB = 5  # a database of its own: every key in it belongs to this test
 
 
-def settings_for(tmp: Path, redis_url: str | None, event_file: Path = EVENT_FILE) -> Settings:
+def settings_for(
+    tmp: Path, redis_url: str | None, event_file: Path = EVENT_FILE, database_url: str | None = None
+) -> Settings:
     return Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp / 'conference.db'}",
+        database_url=database_url or f"sqlite+aiosqlite:///{tmp / 'conference.db'}",
         event_file=event_file,
         var_dir=tmp / "var",
         secret_key="test-secret-key-test-secret-key",  # type: ignore[arg-type]
@@ -115,18 +117,20 @@ async def event_state(url: str, event_id: str) -> dict[str, Any]:
         await db.close()
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=COMBINATIONS)
 async def servers(
     request: pytest.FixtureRequest, tmp_path: Path, redis_url: str
 ) -> AsyncIterator[tuple[list[Running], Settings, FakeClock, str | None]]:
-    """The demo event on one memory process, or on two processes sharing Redis; their
-    deletion jobs see a clock that starts at the event's beginning."""
-    url = redis_url.rsplit("/", 1)[0] + f"/{REDIS_DB}" if request.param == "redis" else None
-    if url:
+    """The demo event on one memory process with SQLite, or on two processes sharing Redis and
+    PostgreSQL; their deletion jobs see a clock that starts at the event's beginning."""
+    url, database = None, None
+    if request.param == "redis-postgres":
+        url = redis_url.rsplit("/", 1)[0] + f"/{REDIS_DB}"
+        database = request.getfixturevalue("postgres").database("deletion")
         client = aioredis.Redis.from_url(url)
         await client.flushdb()
         await client.aclose()
-    settings = settings_for(tmp_path, url)
+    settings = settings_for(tmp_path, url, database_url=database)
     await migrate(settings.database_url)
     clock = FakeClock(load_event(EVENT_FILE).starts_at().astimezone(dt.UTC))
     count_ = 1 if url is None else 2

@@ -89,6 +89,16 @@ UPSTREAM: dict[str, tuple[str, str]] = {
         "4284671be955f644db57572ca19e27c79b0444f89efd4583dac5654650f42c78",
         "fanout.FanoutRedisManager._handle_emit replaces it for non-binary broadcasts",
     ),
+    "socketio.async_redis_manager.AsyncRedisManager._redis_listen_with_retries": (
+        "ad347f253fd3423ad5dd53dbbf67749867b2991fa2c93fecd2fd2396593a6b84",
+        "fanout.FanoutRedisManager._redis_listen_with_retries is a copy with shorter pauses "
+        "(also pinned by tests/realtime/test_redis_outage.py): carry the changes over",
+    ),
+    "socketio.async_redis_manager.AsyncRedisManager._publish": (
+        "033e4da7cc8768b45283323b44859bc6102b7cd9e9d1022c42d84cf0f2a617b1",
+        "fanout.FanoutRedisManager._publish_unless_down relies on it logging and swallowing "
+        "failures (answering None) and on `connected = False` making the next one reconnect",
+    ),
     "socketio.async_server.AsyncServer._handle_eio_message": (
         "bef50fc0e1635921c922995dba721d05d1c5ccc95d6a6b7647a1db75c4e6032e",
         "guard.GuardedServer._guarded_message replaces it branch by branch",

@@ -1,5 +1,5 @@
-"""A server of its own with one short event on it (run once for the package): the report and
-the exports read the whole event."""
+"""A server of its own with one short event on it (run once for the package and storage): the
+report and the exports read the whole event."""
 
 from __future__ import annotations
 
@@ -13,12 +13,19 @@ from tests.fixtures.live_server import Client, LiveServer, start_servers, stop_s
 from tests.report.event import ShortEvent, run_short_event
 
 
-@pytest.fixture(scope="package")
-def event_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@pytest.fixture(scope="package", params=["sqlite", "postgres"])
+def event_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The report reads every table in one go: on SQLite, and on PostgreSQL."""
+    database = None
+    if request.param == "postgres":
+        database = request.getfixturevalue("postgres").database("report")
     server = start_servers(
         tmp_path_factory.mktemp("report-event"),
         # the moderator runs a whole event in a few seconds
         extra_env={"CONFERENCE_RATE_LIMIT_BURST": "1000"},
+        database_url=database,
     )
     yield server
     stop_servers(server)

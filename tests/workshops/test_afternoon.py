@@ -243,3 +243,29 @@ async def test_the_timer_survives_a_restart_of_a_process(
     assert snapshot["workshops"]["phase"]["ends_at"] == opened["phase"]["ends_at"]
     assert snapshot["workshops"]["phase"]["status"] == "open"
     await again.ok("workshops:close", {})
+
+
+async def test_choosing_twice_at_once_still_gives_the_freed_seat_to_the_waitlist(
+    afternoon: LiveServer, connect: Any
+) -> None:
+    """The same person chooses two rooms at once on two processes: whichever wins, the seat
+    they leave goes to the first person waiting for it."""
+    mod = await moderator(afternoon, connect)
+    await closed_phase(mod)
+    await mod.ok("workshops:mode", {"mode": "choose"})
+    for _ in range(5):
+        mod = await moderator(afternoon, connect)  # a fresh one each time: the rate limit
+        full, one, two = [await new_room(mod, capacity=c) for c in (1, 5, 5)]
+        person_id, token = await afternoon.person()
+        chooser = [await connect(url, token) for url in (afternoon.urls[0], afternoon.urls[-1])]
+        waiting_id, _ = await participant(afternoon, connect, join=False)
+        await mod.ok("workshops:move", {"people": [person_id], "room": full})
+        await mod.ok("workshops:move", {"people": [waiting_id], "room": full, "waitlist": True})
+        acks = await asyncio.gather(
+            chooser[0].call("workshop:choose", {"room": one}),
+            chooser[1].call("workshop:choose", {"room": two}),
+        )
+        assert all(ack["ok"] for ack in acks), acks
+        overview = {r["id"]: r for r in (await mod.ok("workshops:overview", {}))["rooms"]}
+        assert (overview[full]["taken"], overview[full]["waiting"]) == (1, 0)
+        assert overview[one]["taken"] + overview[two]["taken"] == 1

@@ -104,18 +104,18 @@ async def test_publishing_by_hand_after_the_phase_and_what_cannot_be_upvoted(
     await voter.wait_for("gallery:card", lambda d: d["card"]["room"] == room)
     assert (await voter.ok("gallery:upvote", {"id": draft["id"]}))["votes"] == 1
 
-    # the presenter view follows whether the gallery is shown
-    assert (await mod.ok("gallery:show", {"shown": True})) == {"shown": True}
-    view = await mod.ok("gallery:presenter", {})
-    assert view["shown"] is True
+    # the gallery on the stream: the presenter view gets its cards
+    mod.mark()
+    staged = (await mod.ok("stage:set", {"kind": "gallery"}))["stage"]
+    assert staged["kind"] == "gallery"
+    await mod.wait_for("stage:changed", lambda d: d["stage"]["version"] == staged["version"])
+    view = await mod.ok("presenter:join", {})
+    assert view["stage"]["kind"] == "gallery"
     assert _card(view["cards"], room)["results"][0]["votes"] == 1
-    await voter.wait_for("gallery:shown", lambda d: d["shown"] is True)
-    await mod.ok("gallery:show", {"shown": False})
+    await mod.ok("stage:set", {"kind": "nothing"})
     # participants cannot switch the stream or read the presenter's view
-    switched = await voter.call("gallery:show", {"shown": True})
-    assert switched["error"]["code"] == "auth.forbidden"
-    peeked = await voter.call("gallery:presenter", {})
-    assert peeked["error"]["code"] == "auth.forbidden"
+    refused(await voter.call("stage:set", {"kind": "gallery"}), "auth.forbidden")
+    refused(await voter.call("presenter:join", {}), "auth.forbidden")
 
 
 async def test_a_participant_outside_the_plenary_cannot_upvote(

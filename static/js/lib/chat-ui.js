@@ -34,6 +34,7 @@ export function mountChat(live, doc, { room, moderation = null }) {
   // WCAG 2.2.2: the reader may pause the automatic updates; messages wait until resumed
   let paused = false;
   let held = [];
+  let joined = false; // the first snapshot replaces the log; later ones (reconnects) add to it
   const timeFormat = new Intl.DateTimeFormat(doc.documentElement.lang || undefined, {
     hour: "2-digit",
     minute: "2-digit",
@@ -193,17 +194,27 @@ export function mountChat(live, doc, { room, moderation = null }) {
     }
     // a rebuilt history is not news: keep screen readers from reading it all out
     scroller.setAttribute("aria-busy", "true");
-    log.replaceChildren();
-    byId.clear();
-    held = [];
-    showPending();
+    if (!joined) {
+      log.replaceChildren();
+      byId.clear();
+      held = [];
+      showPending();
+    }
+    // after a reconnect the page keeps what it showed: live.js replays everything since
+    // (deletions included), and the snapshot's recent messages fill in once each
+    joined = true;
     for (const message of chat.messages || []) insert(message);
     scroller.scrollTop = scroller.scrollHeight;
-    setTimeout(() => scroller.removeAttribute("aria-busy"), 0);
+    // busy until the catch-up after it is done (live.js reports "connected" then): a long
+    // absence replays hundreds of messages that are not news either
+    if (live.status === "connected") setTimeout(() => scroller.removeAttribute("aria-busy"), 0);
     setMuted(snapshot.me && snapshot.me.muted, false);
     updateLimit();
   });
 
+  live.onStatus((state) => {
+    if (state === "connected") scroller.removeAttribute("aria-busy");
+  });
   live.on("chat:message", (message) => {
     if (message.room === room) receive(message);
   });

@@ -179,11 +179,10 @@ export function mountGalleryFacilitator(live, doc) {
   return { show };
 }
 
-/** The presenter view's gallery: shown when the moderator puts it on the stream. */
-export function mountGalleryPresenter(socket, root, strings, onShown) {
+/** The presenter view's gallery: its cards, shown when the stage says so (presenter.js). */
+export function mountGalleryPresenter(socket, root, strings) {
   const list = root.querySelector(".presenter-gallery-cards");
   const cards = new Map();
-  let shown = false;
 
   function render() {
     list.replaceChildren(
@@ -203,25 +202,15 @@ export function mountGalleryPresenter(socket, root, strings, onShown) {
         ]),
       ),
     );
-    root.hidden = !shown;
-    onShown(shown);
   }
 
-  function refresh() {
-    socket.timeout(10000).emit("gallery:presenter", {}, (err, ack) => {
-      if (err || !ack || !ack.ok) return;
-      shown = ack.data.shown;
-      cards.clear();
-      for (const card of ack.data.cards) cards.set(card.room, card);
-      render();
-    });
-  }
-
-  socket.on("connect", refresh);
-  socket.on("gallery:shown", (data) => {
-    shown = Boolean(data.shown);
-    render();
-  });
   follow(socket, cards, render);
-  return { refresh };
+  return {
+    /** The cards as presenter:join gave them. */
+    show(found) {
+      cards.clear();
+      for (const card of found || []) cards.set(card.room, card);
+      render();
+    },
+  };
 }

@@ -8,6 +8,9 @@ const EVENT_STREAM = "_event";
 const ACK_TIMEOUT_MS = 10000;
 const RESYNC_DELAY_MS = 500;
 const JOIN_RETRY_MS = 3000;
+const UNAVAILABLE_RETRY_MS = 1000; // state.unavailable: the server is back within seconds
+const SYNC_BACKOFF_MS = 1000;
+const RESYNC_SPREAD_MS = 1000;
 
 /** A fresh id for an idempotent call (matches ^[A-Za-z0-9_-]{8,64}$). */
 export function newClientId() {
@@ -154,22 +157,31 @@ export function connectLive({ room, socketOptions = {}, chrome = true }) {
     void syncStream(stream);
   }
 
-  /** Fetch and apply everything after our last seq; false if it joined afresh instead. */
+  /**
+   * Fetch and apply everything after our last seq, page by page (`more: true` means: ask again
+   * from the last entry received), so even a long absence leaves no hole. False when the
+   * connection dropped meanwhile (the reconnect catches up).
+   */
   async function syncStream(stream) {
     syncing[stream] = true;
-    let replayed = true;
     try {
-      const data = await rawCall("room:sync", { room: stream, after: lastSeq[stream] });
-      if (data.more) {
-        // too much was missed to replay: a fresh snapshot is cheaper and complete
-        replayed = false;
-        await rejoin();
-      } else {
+      let after = lastSeq[stream];
+      for (;;) {
+        let data;
+        try {
+          data = await rawCall("room:sync", { room: stream, after });
+        } catch (err) {
+          if (err.code !== "rate.limited" || !socket.connected) throw err;
+          await pause(SYNC_BACKOFF_MS); // a long catch-up spends the bucket: wait, go on
+          continue;
+        }
         for (const entry of data.entries) {
           const { type, ...payload } = entry;
           if (payload.seq > lastSeq[stream]) held[stream].set(payload.seq, [type, payload]);
+          if (payload.seq > after) after = payload.seq;
         }
         drain(stream);
+        if (!data.more || data.entries.length === 0) break;
       }
     } catch (err) {
       if (!socket.connected) return false; // the reconnect catches up
@@ -183,7 +195,11 @@ export function connectLive({ room, socketOptions = {}, chrome = true }) {
         if (ready && held[stream].size > 0) requestSync(stream);
       }, RESYNC_DELAY_MS);
     }
-    return replayed;
+    return true;
+  }
+
+  function pause(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   // --- joining --------------------------------------------------------------------------
@@ -207,10 +223,12 @@ export function connectLive({ room, socketOptions = {}, chrome = true }) {
       snapshot = await join();
     } catch (err) {
       if (ended || !socket.connected) return; // the next connect tries again
-      setStatus("error", err);
+      // state.unavailable: the server's shared state (Redis) is away for a moment; keep trying
+      const transient = err.code === "state.unavailable";
+      setStatus(transient ? "reconnecting" : "error", err);
       setTimeout(() => {
         if (!ended && socket.connected && !ready) void onConnected();
-      }, JOIN_RETRY_MS);
+      }, transient ? UNAVAILABLE_RETRY_MS : JOIN_RETRY_MS);
       return;
     }
     announceSnapshot(snapshot);
@@ -222,14 +240,6 @@ export function connectLive({ room, socketOptions = {}, chrome = true }) {
       if (results.includes(false) && !socket.connected) return;
     }
     becomeReady();
-  }
-
-  async function rejoin() {
-    const snapshot = await join();
-    for (const stream of Object.keys(lastSeq)) lastSeq[stream] = snapshot.seq?.[stream] ?? 0;
-    announceSnapshot(snapshot);
-    // broadcasts held meanwhile that are newer than the snapshot still apply
-    for (const stream of Object.keys(lastSeq)) drain(stream);
   }
 
   function becomeReady() {
@@ -324,6 +334,14 @@ export function connectLive({ room, socketOptions = {}, chrome = true }) {
   socket.on("session:ended", (payload) => end((payload && payload.reason) || "ended"));
   socket.onAny((type, payload) => {
     if (type === "session:ended") return;
+    if (type === "room:resync") {
+      // Redis was away: broadcasts between server processes may be lost. Catch up (spread
+      // over a second, so that not every page asks at once); handlers hear of it too.
+      setTimeout(() => {
+        if (!ready) return; // a join in progress catches up anyway
+        for (const stream of Object.keys(lastSeq)) requestSync(stream);
+      }, Math.random() * RESYNC_SPREAD_MS);
+    }
     receive(type, payload);
   });
 

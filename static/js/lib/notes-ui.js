@@ -139,6 +139,8 @@ export function mountNotes(live, doc, { room, manager, styleNonce, strings }) {
     synced = false;
     void sync();
   });
+  // Redis was away: updates between server processes may be lost; a state-vector sync gets them
+  live.on("room:resync", () => void sync());
   live.onStatus((state) => {
     if (state === "reconnecting") {
       synced = false;

@@ -1,9 +1,14 @@
 // Poll results as DOM: bars with their numbers as text, the rating's average, the word cloud
-// drawn large with a ranked list beside it, shown open-text answers. Used by the plenary, the
-// moderator console and the presenter view.
+// (words packed around the centre by lib/cloud-layout.js) with a ranked list beside it, shown
+// open-text answers. Used by the plenary, the moderator console and the presenter view.
+import { centres, layoutCloud } from "./cloud-layout.js";
 import { el, format } from "./page.js";
 
-const CLOUD_SIZES = 6; // classes poll-cloud-w1 … w6
+const CLOUD_SIZES = 6; // classes poll-cloud-w1 … w6, while the cloud has no size to lay out in
+const CLOUD_COLOURS = 4; // classes poll-cloud-c0 … c3
+const CLOUD_WORDS = 50; // the cloud draws the most frequent; the ranked list has them all
+const clouds = new WeakMap(); // results container -> {pollId, previous, observer}
+let canvas = null;
 
 function bar(percent) {
   const fill = el("span", { className: "poll-bar-fill" });
@@ -43,24 +48,69 @@ export function summary(results, strings) {
   return text;
 }
 
-function wordcloud(results, strings) {
+/** Text metrics of the page's font (a canvas that is never shown). */
+function measurer(cloud) {
+  canvas = canvas || document.createElement("canvas");
+  const context = canvas.getContext("2d");
+  const style = getComputedStyle(cloud);
+  return (text, size) => {
+    context.font = `700 ${size}px ${style.fontFamily}`;
+    return { w: Math.ceil(context.measureText(text).width) + 2, h: Math.ceil(size * 1.15) };
+  };
+}
+
+/** Pack the cloud's words around its centre; they keep their places while counts grow. */
+function drawCloud(cloud, words, memory) {
+  const width = cloud.clientWidth;
+  const height = cloud.clientHeight;
+  if (!width || !height || !words.length) return; // not shown yet: the words flow as text
+  const layout = layoutCloud(words, {
+    width,
+    height,
+    measure: measurer(cloud),
+    previous: memory.previous,
+    minSize: Math.max(12, Math.round(height * 0.045)),
+    maxSize: Math.max(24, Math.round(height * 0.2)),
+  });
+  memory.previous = centres(layout, width, height);
+  const rank = new Map(words.map((w, i) => [w.word, i]));
+  const spans = new Map([...cloud.children].map((span) => [span.dataset.word, span]));
+  cloud.classList.add("poll-cloud-packed");
+  for (const box of layout.words) {
+    const span = spans.get(box.word);
+    if (!span) continue;
+    span.className = `poll-cloud-word poll-cloud-c${rank.get(box.word) % CLOUD_COLOURS}`;
+    span.style.left = `${box.x}px`; // CSSOM, allowed by the CSP
+    span.style.top = `${box.y}px`;
+    span.style.fontSize = `${box.size}px`;
+    spans.delete(box.word);
+  }
+  for (const span of spans.values()) span.hidden = true; // did not fit: the ranked list has it
+}
+
+function wordcloud(results, strings, rankedLimit) {
   const words = results.words || [];
   const box = el("div", { className: "poll-wordcloud" });
   const max = Math.max(1, ...words.map((w) => w.count));
   const cloud = el("p", { className: "poll-cloud", attrs: { "aria-hidden": "true" } });
-  // the cloud shows words alphabetically, sized by count; the ranked list says it in text
-  for (const word of [...words].sort((a, b) => a.word.localeCompare(b.word))) {
+  // sized by count and packed once the cloud is in the page; the ranked list says it in text
+  for (const word of words.slice(0, CLOUD_WORDS)) {
     const size = Math.max(1, Math.ceil((word.count / max) * CLOUD_SIZES));
-    cloud.append(el("span", { className: `poll-cloud-word poll-cloud-w${size}`, text: word.word }), " ");
+    cloud.append(el("span", { className: `poll-cloud-word poll-cloud-w${size}`, text: word.word, attrs: { "data-word": word.word } }), " ");
   }
   const ranked = el("ol", { className: "poll-ranked", attrs: { "aria-label": strings.ranked } });
-  for (const word of words) {
+  const listed = rankedLimit ? words.slice(0, rankedLimit) : words;
+  for (const word of listed) {
     ranked.append(
       el("li", { className: "poll-ranked-item", attrs: { "data-word": word.word, "data-count": word.count } }, [
         el("span", { className: "poll-ranked-word", text: word.word }),
         el("span", { className: "poll-ranked-count", text: String(word.count) }),
       ]),
     );
+  }
+  if (listed.length < words.length && strings.more_words) {
+    // the stream has room for the top of the list only
+    ranked.append(el("li", { className: "poll-ranked-more", text: format(strings.more_words, { n: words.length - listed.length }) }));
   }
   if (!words.length) box.append(el("p", { className: "poll-no-answers", text: strings.no_answers }));
   else box.append(cloud, ranked);
@@ -69,7 +119,8 @@ function wordcloud(results, strings) {
 
 /**
  * Replace the children of `container` with the results.
- * @param {{showAnswer?: (ref: string) => void}} options moderators' action on held answers
+ * @param {{showAnswer?: (ref: string) => void, rankedLimit?: number}} options moderators' action
+ *   on held answers; how many words the ranked list beside a word cloud shows (the stream)
  */
 export function renderResults(container, results, strings, options = {}) {
   // a moderator's focus on a "show" button survives the next update of the results
@@ -94,7 +145,28 @@ export function renderResults(container, results, strings, options = {}) {
         : format(strings.average, { value: formatPercent(results.average) });
     container.append(el("p", { className: "poll-average", text: average }), list);
   } else if (kind === "wordcloud") {
-    container.append(wordcloud(results, strings));
+    container.append(wordcloud(results, strings, options.rankedLimit));
+    const cloud = container.querySelector(".poll-cloud");
+    let memory = clouds.get(container);
+    if (!memory || memory.pollId !== results.poll_id) {
+      if (memory && memory.observer) memory.observer.disconnect();
+      memory = { pollId: results.poll_id, previous: new Map(), observer: null, cloud: null, words: [] };
+      clouds.set(container, memory);
+    }
+    memory.cloud = cloud;
+    memory.words = (results.words || []).slice(0, CLOUD_WORDS);
+    drawCloud(cloud, memory.words, memory);
+    if (!memory.observer && typeof ResizeObserver === "function") {
+      // a cloud shown later (a closed panel opened) or a window resized is packed again
+      let size = "";
+      memory.observer = new ResizeObserver(() => {
+        const now = `${container.clientWidth}x${container.clientHeight}`;
+        if (now === size || !memory.cloud || !memory.cloud.isConnected) return;
+        size = now;
+        drawCloud(memory.cloud, memory.words, memory);
+      });
+      memory.observer.observe(container);
+    }
   } else {
     const list = el("ul", { className: "poll-answers" });
     for (const answer of results.answers || []) {

@@ -1,5 +1,5 @@
 // The console's report and exports: build the report (progress while a worker builds it), the
-// reports built so far, and whether the stream shows the results gallery.
+// reports built so far. (The results gallery goes on the stream from the stage: stage-console.js.)
 import { el, format, pageData, say } from "./page.js";
 
 export function mountReport(live, doc) {
@@ -12,9 +12,7 @@ export function mountReport(live, doc) {
   const list = doc.getElementById("report-list");
   const empty = doc.getElementById("report-list-empty");
   const build = doc.getElementById("report-build");
-  const showButton = doc.getElementById("gallery-show");
   const reports = new Map();
-  let shown = false;
 
   function label(report) {
     const names = report.names ? strings.with_names : strings.without_names;
@@ -82,27 +80,5 @@ export function mountReport(live, doc) {
     }
   });
 
-  function showState() {
-    showButton.textContent = shown ? strings.hide : strings.show;
-    showButton.setAttribute("aria-pressed", shown ? "true" : "false");
-  }
-  live.onSnapshot((snapshot) => {
-    shown = Boolean(snapshot && snapshot.gallery && snapshot.gallery.shown);
-    showState();
-  });
-  live.on("gallery:shown", (data) => {
-    shown = Boolean(data.shown);
-    showState();
-  });
-  showButton.addEventListener("click", async () => {
-    try {
-      const data = await live.call("gallery:show", { shown: !shown });
-      shown = data.shown;
-      showState();
-      say(status, shown ? strings.shown : strings.hidden, "ok");
-    } catch (err) {
-      say(status, format(strings.failed, { message: err.message || err.code }), "error");
-    }
-  });
   return { reports };
 }

@@ -1,5 +1,0 @@
-import sys
-
-from conference.cli import main
-
-sys.exit(main())

@@ -1,1 +1,0 @@
-"""agenda capability."""

@@ -1,1 +1,0 @@
-"""Identity: people, join tokens, session cookies and roles."""

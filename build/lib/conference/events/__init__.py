@@ -1,1 +1,0 @@
-"""The event: its definition from the event file, loaded and validated."""

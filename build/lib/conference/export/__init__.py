@@ -1,1 +1,0 @@
-"""Exports: spreadsheets (CSV for German Excel), documents and the event report."""

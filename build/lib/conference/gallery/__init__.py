@@ -1,1 +1,0 @@
-"""The results gallery: each workshop's key results, published to the plenary and upvoted."""

@@ -1,1 +1,0 @@
-"""Live audience polls: single and multiple choice, word clouds, rating scales, open text."""

@@ -1,1 +1,0 @@
-"""Questions from the audience: held for moderation, approved, upvoted, pinned, answered."""

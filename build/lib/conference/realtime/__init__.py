@@ -1,1 +1,0 @@
-"""Realtime: the socket.io server, dispatch of `capability:action` events, audiences, publishing."""

@@ -1,1 +1,0 @@
-"""Registration: the public form, join links by e-mail, the calendar file, CSV import and export."""

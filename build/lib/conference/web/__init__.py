@@ -1,1 +1,0 @@
-"""Pages: routes, templating and translations."""

@@ -1,1 +1,0 @@
-"""Workshops: parallel rooms, seats from the registration's choice, the phase and its timer."""

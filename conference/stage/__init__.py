@@ -1,0 +1,1 @@
+"""The stage: what the stream (the presenter view) shows now, chosen by the moderators."""

@@ -1,0 +1,75 @@
+"""A workshop room's chat in a real browser after a long absence: more than one `room:sync`
+page was said meanwhile, and the page shows every message once, in order, without a hole."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.async_api import expect
+
+from conference.auth.roles import Role
+from conference.rooms.handlers import SYNC_LIMIT
+from tests.browser.people import join
+from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
+
+ROOM = "vernetzung"
+MISSED = SYNC_LIMIT + 100
+
+
+@pytest.fixture(scope="module")
+def workshop_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server that lets the facilitator send hundreds of messages at once."""
+    server = start_servers(
+        tmp_path_factory.mktemp("workshop-catch-up"),
+        extra_env={
+            "CONFERENCE_RATE_LIMIT_BURST": "2000",
+            "CONFERENCE_RATE_LIMIT_PER_SECOND": "500",
+        },
+    )
+    yield server
+    stop_servers(server)
+
+
+async def test_a_workshop_page_away_for_600_messages_shows_them_all_once(
+    workshop_server: LiveServer, new_context, connect: Any
+) -> None:
+    server = workshop_server
+    _, mod_token = await server.person(Role.MODERATOR, name="Orga")
+    mod = await connect(server.url, mod_token)
+    person_id, token = await server.person(name="Paula Pause")
+    await mod.ok("workshops:move", {"people": [person_id], "room": ROOM})
+    await mod.ok("workshops:open", {"minutes": 30})
+    _, host_token = await server.person(Role.FACILITATOR, name="Team Vernetzung", room=ROOM)
+    host = await connect(server.url, host_token)
+    await host.ok("room:join", {"room": ROOM})
+
+    paula = await join(new_context, server, token)
+    assert paula.url.endswith(f"/workshop/{ROOM}")
+    await host.ok("chat:send", {"room": ROOM, "body": "w-vorher", "client_id": "w-vorher-1"})
+    await expect(paula.locator(".chat-body", has_text="w-vorher")).to_be_visible()
+
+    await paula.evaluate("window.conferenceLive.socket.disconnect()")
+    await expect(paula.locator("body")).to_have_attribute("data-live", "reconnecting")
+    for start in range(0, MISSED, 50):
+        await asyncio.gather(
+            *(
+                host.ok("chat:send", {"room": ROOM, "body": f"w-{i}", "client_id": f"w-{i:06d}"})
+                for i in range(start, min(start + 50, MISSED))
+            )
+        )
+    await paula.evaluate("window.conferenceLive.socket.connect()")
+    await expect(paula.locator("body")).to_have_attribute("data-live", "connected", timeout=30_000)
+    await expect(paula.locator(".chat-body", has_text=f"w-{MISSED - 1}")).to_be_visible()
+
+    bodies = await paula.locator(".chat-message .chat-body").all_text_contents()
+    assert bodies[0] == "w-vorher"  # what the page showed before is still there
+    numbers = [int(b.split("-")[1]) for b in bodies[1:]]
+    assert sorted(numbers) == list(range(MISSED))  # every one, once
+    seqs = await paula.locator(".chat-message").evaluate_all(
+        "items => items.map(item => Number(item.dataset.seq))"
+    )
+    assert seqs == sorted(seqs)
+    assert len(seqs) == len(set(seqs)) == MISSED + 1
