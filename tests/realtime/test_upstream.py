@@ -172,3 +172,14 @@ def test_the_replaced_libraries_are_pinned_exactly_and_installed_as_pinned() -> 
             f"{name} {metadata.version(name)} is installed, {declared[name]} is pinned: "
             "run scripts/setup.sh"
         )
+
+
+def test_the_lock_holds_every_dependency_of_the_server() -> None:
+    """A dependency added to pyproject.toml without renewing requirements.lock would be
+    missing from the Docker image (docs/operations.md says how to renew it)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["postgres"]
+    locked = _pins((ROOT / "requirements.lock").read_text().splitlines())
+    for requirement in wanted:
+        name = re.split(r"[\[<>=!~;\s]", requirement, maxsplit=1)[0].lower()
+        assert name in locked, f"{name} is missing from requirements.lock: renew it"
