@@ -67,7 +67,7 @@ messages: setup
 	mkdir -p $(LOCALE_DIR)
 	$(BIN)/pybabel extract -F babel.cfg -o $(LOCALE_DIR)/messages.pot \
 		--project=conference --copyright-holder="conference contributors" \
-		-k N_ --add-comments=Translators: --sort-by-file --width=100 .
+		-k N_ -k plural_forms:1,2 --add-comments=Translators: --sort-by-file --width=100 .
 	@for lang in $(LOCALES); do \
 		if [ -f $(LOCALE_DIR)/$$lang/LC_MESSAGES/messages.po ]; then \
 			$(BIN)/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -D messages -l $$lang --width=100; \

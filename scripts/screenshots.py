@@ -2,7 +2,8 @@
 """Screenshots for the docs, made again with one command: a demo server of its own (a fresh
 SQLite database in a temporary folder), people who answer the event file's word cloud over
 real sockets, and Debian's Chromium (Playwright) at 1920x1080 taking the presenter view and the
-console's "on the stream now" panel.
+console's "on the stream now" panel, and the whole console at 1366x768 (a laptop's first screen).
+To add a picture, add a page to `shoot()`.
 
 usage: .venv/bin/python scripts/screenshots.py [--out docs/img] [--lang de|en]
 """
@@ -204,6 +205,18 @@ async def shoot(url: str, mod_token: str, out: Path, lang: str) -> list[Path]:
             await panel.locator("#stage-current").filter(has_text=re.compile(".+")).wait_for()
             path = out / f"stage-console-{lang}.png"
             await panel.screenshot(path=str(path))
+            made.append(path)
+
+            # the whole console on a laptop's first screen: live now, the tabs, the chat
+            laptop = await browser.new_context(viewport={"width": 1366, "height": 768})
+            whole = await laptop.new_page()
+            await whole.goto(f"{url}/join/{mod_token}")
+            await whole.goto(f"{url}/moderator?lang={lang}")
+            await whole.locator("body[data-live='connected']").wait_for(state="attached")
+            await whole.locator("#polls-admin-list .poll").first.wait_for()
+            await whole.wait_for_timeout(500)
+            path = out / f"console-{lang}.png"
+            await whole.screenshot(path=str(path))
             made.append(path)
         finally:
             await browser.close()

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from conference.auth import people as people_store
-from conference.auth.roles import Permission, is_moderator
+from conference.auth.roles import Permission, Role, is_moderator
 from conference.realtime import audiences
 from conference.realtime.capability import Capability
 from conference.realtime.dispatch import Context, Payload, Router
@@ -64,14 +64,19 @@ async def remove(ctx: Context, payload: PersonRef) -> dict[str, Any]:
 
 @router.on("presence:list", PresenceList, Permission.FACILITATOR)
 async def presence_list(ctx: Context, payload: PresenceList) -> dict[str, Any]:
-    """Who is in a room now: name, organisation, role, muted."""
+    """Who is in a room now: name, organisation, role, muted; and the registrations against
+    the event's capacity (the console's figure follows as people come and go)."""
     ids = await ctx.services.state.presence_people(payload.room)
     async with ctx.services.db.read() as conn:
-        present = [p for p in await people_store.list_people(conn, ctx.event_id) if p.id in ids]
+        everyone = await people_store.list_people(conn, ctx.event_id)
+    present = [p for p in everyone if p.id in ids]
+    registered = sum(1 for p in everyone if p.role == Role.PARTICIPANT and not p.removed)
     return {
         "room": payload.room,
         "count": len(present),
         "people": [{**p.public(), "muted": p.muted} for p in present],
+        "registered": registered,
+        "capacity": ctx.services.event.registration.capacity,
     }
 
 

@@ -38,7 +38,9 @@ def answer_text(poll: dict[str, Any], answer: dict[str, Any]) -> str:
 async def results_of(conn: AsyncConnection, poll: dict[str, Any]) -> dict[str, Any]:
     """The full results as moderators see them; turnout is left out (who was present then is
     not known afterwards), so no server state is needed."""
-    return await service.results(cast("Services", None), conn, poll, moderator=True, present=0)
+    return await service.results(
+        cast("Services", None), conn, poll, moderator=True, with_turnout=False
+    )
 
 
 def results_table(poll: dict[str, Any], results: dict[str, Any], title: str) -> Table:

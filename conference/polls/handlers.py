@@ -296,8 +296,9 @@ async def _shared(
     now; who may see them is decided per person."""
     rows = await store.in_room(conn, services.event.id, room, drafts=manager)
     polls = [store.as_poll(row) for row in rows]
-    present = await service.present_count(services, room)
+    present = await service.electorate(services, conn, room)
     tallies = await store.tallies(conn, [p["id"] for p in polls])
+    voters = await store.voter_ids(conn, [p["id"] for p in polls])
     return {
         "polls": [
             (
@@ -309,6 +310,7 @@ async def _shared(
                     moderator=manager,
                     present=present,
                     tally=tallies[poll["id"]],
+                    voter_ids=voters[poll["id"]],
                 ),
             )
             for poll in polls

@@ -41,11 +41,30 @@ def may_see(poll: dict[str, Any], person: Person, voted: bool) -> bool:
 
 
 async def present_count(services: Services, room: str) -> int:
-    """How many are in the room: the count kept once a second, read afresh only when unknown."""
+    """How many are in the room (everyone, moderators too): the count kept once a second for
+    the presence badge, read afresh only when unknown. Not the turnout's base: `electorate`."""
     count = services.presence_counts.get(room)
     if count is None:
         count = len(await services.state.presence_people(room))
     return count
+
+
+async def electorate(services: Services, conn: AsyncConnection, room: str) -> set[str]:
+    """Who could vote in the room now: the people present in it (read afresh, not the count
+    kept for the presence badge) who do not manage it (moderators run the polls)."""
+    present = await services.state.presence_people(room)
+    if not present:
+        return set()
+    return present - await store.managers(conn, services.event.id, room)
+
+
+def turnout(voters: int, voter_ids: set[str] | None, electorate: set[str]) -> tuple[int, float]:
+    """(who could vote, turnout in percent): those present who could vote and everyone who
+    voted while the poll was open, so the turnout never exceeds 100 %."""
+    # voter_ids None: the votes are gone (kept results), at least the voters could vote
+    known = electorate if voter_ids is None else electorate | voter_ids
+    eligible = max(len(known), voters)
+    return eligible, _percent(voters, eligible)
 
 
 def _percent(count: int, total: int) -> float:
@@ -58,21 +77,31 @@ async def results(
     poll: dict[str, Any],
     *,
     moderator: bool = False,
-    present: int | None = None,
+    present: set[str] | None = None,
     tally: tuple[int, dict[str, int]] | None = None,
+    voter_ids: set[str] | None = None,
+    with_turnout: bool = True,
 ) -> dict[str, Any]:
-    """Counts, percentages and turnout (voters / present in the room), per kind."""
+    """Counts, percentages and turnout (voters / who could vote, see `turnout`), per kind.
+    `present`: the room's electorate when already read (a snapshot of several polls)."""
     voters, counts = tally if tally is not None else await store.tally(conn, poll["id"])
-    if present is None:
-        present = await present_count(services, poll["room"])
+    eligible, percent = 0, None
+    if with_turnout:
+        if present is None:
+            present = await electorate(services, conn, poll["room"])
+        if voter_ids is None:
+            voter_ids = (await store.voter_ids(conn, [poll["id"]]))[poll["id"]]
+        if voters and not voter_ids:
+            voter_ids = None  # kept results: the votes themselves were deleted
+        eligible, percent = turnout(voters, voter_ids, present)
     data: dict[str, Any] = {
         "poll_id": poll["id"],
         "room": poll["room"],
         "kind": poll["kind"],
         "status": poll["status"],
         "voters": voters,
-        "present": present,
-        "turnout": _percent(voters, present) if present else None,
+        "present": eligible,  # who could vote: present participants and the voters
+        "turnout": percent if eligible else None,
         "moderation": moderator,  # the full view (held answers); consoles ignore the public one
     }
     kind, settings = poll["kind"], poll["settings"]

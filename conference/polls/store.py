@@ -321,3 +321,30 @@ async def of_event(conn: AsyncConnection, event_id: str) -> list[dict[str, Any]]
         .order_by(polls.c.opened_at, polls.c.created_at)
     )
     return [as_poll(row) for row in await conn.execute(query)]
+
+
+async def voter_ids(conn: AsyncConnection, poll_ids: list[str]) -> dict[str, set[str]]:
+    """Who voted in each poll (for the turnout: voters count whether or not they are still
+    present)."""
+    found: dict[str, set[str]] = {poll_id: set() for poll_id in poll_ids}
+    if not poll_ids:
+        return found
+    query = sa.select(poll_votes.c.poll_id, poll_votes.c.person_id).where(
+        poll_votes.c.poll_id.in_(poll_ids)
+    )
+    for row in await conn.execute(query):
+        found[row.poll_id].add(row.person_id)
+    return found
+
+
+async def managers(conn: AsyncConnection, event_id: str, room: str) -> set[str]:
+    """Who manages the room (moderators, administrators, the room's facilitators): they run
+    the polls and are not counted among those who could vote."""
+    query = sa.select(people.c.id).where(
+        people.c.event_id == event_id,
+        sa.or_(
+            people.c.role.in_(("moderator", "admin")),
+            sa.and_(people.c.role == "facilitator", people.c.room == room),
+        ),
+    )
+    return {row.id for row in await conn.execute(query)}

@@ -153,7 +153,18 @@ async def approve(ctx: Context, payload: QuestionRef) -> dict[str, Any]:
 
 @router.on("question:reject", QuestionRef, Permission.FACILITATOR)
 async def reject(ctx: Context, payload: QuestionRef) -> dict[str, Any]:
-    return await _moderate(ctx, payload, status="rejected", pinned=False)
+    """The asker is told (`question:rejected`, to them alone)."""
+    async with ctx.services.db.read() as conn:
+        before, asker = await _load(ctx, conn, payload)
+    data = await _moderate(ctx, payload, status="rejected", pinned=False)
+    if before["status"] != "rejected":
+        question = data["question"]
+        ctx.services.publisher.send_volatile(
+            "question:rejected",
+            {"room": question["room"], "id": question["id"], "body": question["body"]},
+            audiences.person(ctx.event_id, asker),
+        )
+    return data
 
 
 @router.on("question:edit", QuestionEdit, Permission.FACILITATOR)
@@ -219,9 +230,11 @@ async def _vote(ctx: Context, payload: QuestionRef, *, up: bool) -> dict[str, An
     ctx.require_joined(payload.room)
     try:
         async with ctx.services.db.write() as conn:
-            question, _ = await _load(ctx, conn, payload)
+            question, asker = await _load(ctx, conn, payload)
             if question["status"] not in store.VISIBLE:
                 raise Refused("question.not_found")
+            if up and asker == ctx.person.id:
+                raise Refused("question.own_question")
             if up:
                 await store.upvote(conn, payload.id, ctx.person.id)
             else:

@@ -41,6 +41,7 @@ MESSAGES: dict[str, str] = {
     "question.not_found": N_("This question does not exist."),
     "question.not_approved": N_("Only approved questions can be pinned or marked as answered."),
     "question.already_upvoted": N_("You have already upvoted this question."),
+    "question.own_question": N_("You cannot upvote your own question."),
     "workshop.full": N_("This workshop is full. Please choose another one."),
     "workshop.choice_closed": N_("Workshops cannot be chosen now."),
     "workshop.not_participant": N_("Only participants take seats in workshops."),

@@ -25,7 +25,7 @@ from conference.storage.tables import people
 
 COLUMNS = ("name", "organisation", "email", "workshop_first", "workshop_second")
 IGNORED_COLUMNS = ("join_link",)  # our own export can be imported again
-OUTPUT_COLUMNS = ("name", "organisation", "email", "join_link")
+OUTPUT_COLUMNS = ("name", "organisation", "email", "workshop_first", "workshop_second", "join_link")
 MAX_ROWS = 5000
 MAX_BYTES = 2 * 1024 * 1024
 TOO_LARGE = N_("The file is too large (at most 2 MB).")
@@ -247,7 +247,7 @@ async def import_csv(db: Database, event: Event, data: bytes) -> Report:
 def links_csv(
     entries: Iterable[tuple[Person, str]], join_url: Callable[[str], str], delimiter: str = ","
 ) -> str:
-    """name, organisation, email, join_link for each (person, token)."""
+    """name, organisation, email, the workshop preferences, join_link for each (person, token)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(OUTPUT_COLUMNS)
@@ -257,6 +257,8 @@ def links_csv(
                 safe_cell(person.name),
                 safe_cell(person.organisation),
                 person.email or "",
+                person.workshop_first or "",
+                person.workshop_second or "",
                 join_url(token),
             ]
         )

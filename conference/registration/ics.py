@@ -41,9 +41,13 @@ def fold(line: str) -> str:
     return (CRLF + " ").join(pieces)
 
 
-def event_calendar(event: Event, event_url: str, host: str, now: dt.datetime) -> str:
-    """A calendar with the event; its description points to the public event page only."""
-    description = "\n\n".join(part for part in (event.subtitle, event_url) if part)
+def event_calendar(
+    event: Event, event_url: str, host: str, now: dt.datetime, join_link: str | None = None
+) -> str:
+    """A calendar with the event; its description points to the public event page, or, in
+    the registered person's own copy, to their personal join link (where the event happens)."""
+    place = join_link or event_url
+    description = "\n\n".join(part for part in (event.subtitle, place) if part)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -57,8 +61,8 @@ def event_calendar(event: Event, event_url: str, host: str, now: dt.datetime) ->
         f"DTEND:{_utc(event.ends_at())}",
         f"SUMMARY:{escape(event.title)}",
         f"DESCRIPTION:{escape(description)}",
-        f"LOCATION:{escape(event_url)}",
-        f"URL:{event_url}",
+        f"LOCATION:{escape(place)}",
+        f"URL:{place}",
         "END:VEVENT",
         "END:VCALENDAR",
     ]

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from conference.auth.people import count_participants, issue_token, list_people
+from conference.auth.people import count_participants, hash_token, issue_token, list_people
 from conference.auth.roles import Role
 from conference.export.base import Table
 from conference.export.http import spreadsheet
@@ -139,6 +139,7 @@ def registration_routes(services: Services, pages: Pages) -> list[Route]:
             event=event,
             kind="registered",
             link=join_url(base_url(request), token),
+            token=token,
             mailed=mailed,
             contact_email=event.contact_email,
         )
@@ -146,9 +147,24 @@ def registration_routes(services: Services, pages: Pages) -> list[Route]:
         return response
 
     async def calendar(request: Request) -> Response:
+        """The event as .ics; posted from the confirmation page with the person's token (in
+        the body, never in a URL), it carries their personal join link."""
         url = base_url(request)
+        link = None
+        if request.method == "POST":
+            if not same_origin(request, services):
+                return refused_origin(request)
+            async with request.form(max_files=0, max_fields=2, max_part_size=512) as form:
+                token = str(form.get("token") or "")[:200]
+            if not token or await services.tokens.person(hash_token(token)) is None:
+                return Response("unknown join link", status_code=404, media_type="text/plain")
+            link = join_url(url, token)
         text = event_calendar(
-            event, url + "/", urlsplit(url).hostname or "localhost", dt.datetime.now(dt.UTC)
+            event,
+            url + "/",
+            urlsplit(url).hostname or "localhost",
+            dt.datetime.now(dt.UTC),
+            join_link=link,
         )
         return Response(
             text,
@@ -180,7 +196,14 @@ def registration_routes(services: Services, pages: Pages) -> list[Route]:
             "participants",
             csv_io.OUTPUT_COLUMNS,
             [
-                [p.name, p.organisation, p.email or "", join_url(base, token)]
+                [
+                    p.name,
+                    p.organisation,
+                    p.email or "",
+                    p.workshop_first or "",
+                    p.workshop_second or "",
+                    join_url(base, token),
+                ]
                 for p, token in entries
             ],
         )
@@ -229,7 +252,7 @@ def registration_routes(services: Services, pages: Pages) -> list[Route]:
     return [
         Route("/register", show_form, name="register", methods=["GET"]),
         Route("/register", submit, name="register_submit", methods=["POST"]),
-        Route("/register/event.ics", calendar, name="register_ics"),
+        Route("/register/event.ics", calendar, methods=["GET", "POST"], name="register_ics"),
         Route("/moderator/participants.csv", participants_csv, name="participants_csv"),
         Route("/moderator/import", import_upload, name="participants_import", methods=["POST"]),
     ]

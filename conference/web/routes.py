@@ -5,18 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from conference.auth.people import Person, hash_token
+from conference.auth.people import Person, count_participants, hash_token
 from conference.auth.roles import is_moderator
 from conference.auth.sessions import COOKIE_NAME, MAX_AGE_SECONDS, Session
 from conference.registration.routes import registration_routes
+from conference.registration.service import window
 from conference.services import Services
 from conference.state import backend_name
 from conference.web.identity import current_person, moderator_or_refusal
 from conference.web.templating import STATIC, Pages
+
+NO_CACHE = {"cache-control": "no-store"}
 
 
 def page_routes(
@@ -28,9 +31,14 @@ def page_routes(
         return dt.datetime.now(event.zone)
 
     async def home(request: Request) -> Response:
-        return pages.render(
-            request, "event.html", event=event, person=await current_person(services, request)
-        )
+        """The event; registration is offered only while its window is open and not full."""
+        person = await current_person(services, request)
+        state = None
+        if person is None:
+            async with services.db.read() as conn:
+                participants = await count_participants(conn, event.id)
+            state = window(event, dt.datetime.now(dt.UTC), participants).value
+        return pages.render(request, "event.html", event=event, person=person, registration=state)
 
     async def healthz(request: Request) -> Response:
         database = await services.db.ping()
@@ -76,7 +84,20 @@ def page_routes(
         person = await moderator_or_refusal(services, pages, request)
         if isinstance(person, Response):
             return person
-        return pages.render(request, "moderator.html", event=event, person=person, now=now())
+        async with services.db.read() as conn:
+            registered = await count_participants(conn, event.id)
+        return pages.render(
+            request, "moderator.html", event=event, person=person, now=now(), registered=registered
+        )
+
+    async def favicon(request: Request) -> Response:
+        """Browsers ask for /favicon.ico where a page names no icon (a download, an error)."""
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
+
+    async def stream_offline(request: Request) -> Response:
+        """The demo's stream: a manifest that says "offline" (204, no playlist) rather than a
+        404, so the player's probe finds it offline without an error in the browser."""
+        return Response(status_code=204, headers={"x-stream-status": "offline", **NO_CACHE})
 
     async def leave(request: Request) -> Response:
         response = RedirectResponse("/", status_code=303)
@@ -90,6 +111,8 @@ def page_routes(
         Route("/plenary", plenary, name="plenary"),
         Route("/moderator", moderator, name="moderator"),
         Route("/leave", leave, name="leave", methods=["GET", "POST"]),
+        Route("/favicon.ico", favicon, name="favicon"),
+        Route("/stream/offline.m3u8", stream_offline, name="stream_offline"),
         *registration_routes(services, pages),
         *capability_routes,
         Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date, format_time
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -29,6 +31,36 @@ def request_locale(request: Request) -> str:
     )
 
 
+def _plural_samples(locale: str) -> dict[str, int]:
+    """A number of each plural category (CLDR: one, few, many, other …) of the language."""
+    rule = Locale.parse(locale).plural_form
+    samples: dict[str, int] = {}
+    for n in range(0, 1001):
+        samples.setdefault(rule(n), n)
+    return samples
+
+
+_SAMPLES: dict[str, dict[str, int]] = {}
+
+
+def plural_forms(translations: Any, locale: str, singular: str, plural: str) -> dict[str, str]:
+    """The translated forms of a message by plural category, for scripts: `format()` in
+    static/js/lib/page.js picks one with `Intl.PluralRules` for the number `n`."""
+    samples = _SAMPLES.get(locale)
+    if samples is None:
+        samples = _SAMPLES[locale] = _plural_samples(locale)
+    return {tag: translations.ngettext(singular, plural, n) for tag, n in samples.items()}
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Paragraphs of a text from the event file: blank lines part them; single line breaks
+    (wrapped lines of the file) become spaces."""
+    blocks = re.split(r"\n\s*\n", (text or "").strip())
+    return [
+        " ".join(line.strip() for line in block.splitlines()) for block in blocks if block.strip()
+    ]
+
+
 class Pages:
     """Renders templates with gettext, dates in the event's zone, and a JSON blob for scripts."""
 
@@ -41,6 +73,7 @@ class Pages:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.filters["paragraphs"] = paragraphs
 
     def render(
         self,
@@ -70,6 +103,9 @@ class Pages:
             _=translations.gettext,
             gettext=translations.gettext,
             ngettext=translations.ngettext,
+            plural_forms=lambda singular, plural: plural_forms(
+                translations, locale, singular, plural
+            ),
             format_date=lambda d, f="full": format_date(d, format=f, locale=locale),
             format_time=lambda t, f="short": format_time(t, format=f, locale=locale),
             page_data=page_data,

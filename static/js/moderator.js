@@ -2,6 +2,7 @@
 // delete, mute and remove.
 import { mountAgenda, mountPresenceCount } from "./lib/agenda-ui.js";
 import { mountChat } from "./lib/chat-ui.js";
+import { mountConsoleTabs, mountLiveFigures } from "./lib/console-ui.js";
 import { connectLive } from "./lib/live.js";
 import { el, format, pageData, say } from "./lib/page.js";
 import { mountPollsModerator } from "./lib/polls-ui.js";
@@ -47,7 +48,13 @@ function agendaMessage(result) {
   return result.current_item ? format(strings.agenda_set, { title: itemTitle(result.current_item) }) : strings.agenda_none;
 }
 
+const agendaCurrent = document.getElementById("agenda-current-title");
+function showCurrentItem(id) {
+  if (agendaCurrent) agendaCurrent.textContent = id ? itemTitle(id) : strings.agenda_none;
+}
 mountAgenda(live, document);
+live.onSnapshot((snapshot) => showCurrentItem(snapshot.event && snapshot.event.current_item));
+live.on("agenda:current", (payload) => showCurrentItem(payload.current_item));
 document.getElementById("agenda-previous").addEventListener("click", () => act("agenda:set", { step: -1 }, agendaMessage));
 document.getElementById("agenda-next").addEventListener("click", () => act("agenda:set", { step: 1 }, agendaMessage));
 for (const button of document.querySelectorAll("button.agenda-set")) {
@@ -210,6 +217,10 @@ async function refreshPeople() {
   try {
     const result = await live.call("presence:list", { room });
     renderPeople(result.people || []);
+    const registered = document.getElementById("live-registered");
+    if (registered && result.registered !== undefined) {
+      registered.textContent = format(strings.registered, { n: result.registered, capacity: result.capacity });
+    }
   } catch (err) {
     failed(err);
   }
@@ -223,8 +234,10 @@ function refreshSoon() {
 live.onSnapshot(() => refreshSoon());
 mountPresenceCount(live, document, room, refreshSoon);
 
-mountPollsModerator(live, document);
-mountQaModerator(live, document);
+const tabs = mountConsoleTabs(document, document.getElementById("console-sections"));
+const polls = mountPollsModerator(live, document);
+const questions = mountQaModerator(live, document);
 mountWorkshopsConsole(live, document);
 mountReport(live, document);
+mountLiveFigures(live, document, { polls: polls && polls.polls, questions: questions && questions.questions, tabs });
 window.conferenceLive = live; // for debugging in the console and for browser tests

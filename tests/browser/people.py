@@ -19,3 +19,12 @@ async def join(
     await page.goto(f"{url or server.url}/join/{token}")
     await expect(page.locator("body[data-live='connected']")).to_be_attached(timeout=10_000)
     return page
+
+
+async def console_section(page: Page, name: str) -> None:
+    """Open a section of the moderator console (its tab: polls, questions, people, workshops,
+    exports)."""
+    tab = page.locator(f"#tab-{name}")
+    await tab.click()
+    await expect(tab).to_have_attribute("aria-selected", "true")
+    await expect(page.locator(f"#section-{name}")).to_be_visible()

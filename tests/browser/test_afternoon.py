@@ -10,7 +10,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from conference.auth.roles import Role
-from tests.browser.people import join
+from tests.browser.people import console_section, join
 from tests.fixtures.browser import axe_violations
 from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
 
@@ -44,6 +44,7 @@ async def test_the_afternoon_from_assignment_to_everyone_back(
         tokens.append((await server.person(name=name, workshop_first=room))[1])
 
     mod = await join(new_context, server, mod_token)
+    await console_section(mod, "workshops")
     panel = mod.locator("#workshops-admin")
     await panel.get_by_role("button", name="Alle ohne Platz zuteilen").click()
     await expect(mod.locator("#wsa-feedback")).to_contain_text("Plätze vergeben: 4")

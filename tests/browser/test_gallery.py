@@ -14,7 +14,7 @@ from playwright.async_api import Page, expect
 from conference.auth.presenter import presenter_key
 from conference.auth.roles import Role
 from conference.settings import Settings
-from tests.browser.people import join
+from tests.browser.people import console_section, join
 from tests.fixtures.browser import axe_violations
 from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
 
@@ -110,6 +110,7 @@ async def test_key_results_from_the_workshop_to_the_plenary_and_the_stream(
     assert await axe_violations(presenter) == []
 
     # the console builds the report; its progress shows until the download is there
+    await console_section(mod, "exports")
     await mod.locator("#report-build").click()
     await expect(mod.locator("#report-list li[data-status='ready'] a")).to_be_visible(
         timeout=120_000

@@ -84,7 +84,7 @@ async def test_the_participant_day_by_keyboard_alone(
     body = f"Während der Pause {tag}"
     await mod.ok("chat:send", {"room": "plenary", "body": body, "client_id": uuid.uuid4().hex})
     await expect(page.locator("#chat-pending")).to_have_text(
-        "1 neue Nachrichten warten, solange angehalten ist."
+        "1 neue Nachricht wartet, solange angehalten ist."
     )
     await expect(page.locator(".chat-body", has_text=body)).to_have_count(0)
     await page.keyboard.press("Space")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.async_api import expect
 
 from conference.auth.roles import Role
-from tests.browser.people import join
+from tests.browser.people import console_section, join
 from tests.fixtures.browser import axe_violations
 from tests.fixtures.live_server import LiveServer
 
@@ -22,6 +22,7 @@ async def test_plenary_and_console_have_no_serious_axe_violations(
     await mod.locator("#announce-input").fill("Willkommen!")
     await mod.locator("#announce-form button[type=submit]").click()
     await expect(page.locator("#announcement")).to_be_visible()
+    await console_section(mod, "people")
     await expect(mod.locator("#people-list li").first).to_be_visible()
     assert await axe_violations(page) == []
     assert await axe_violations(mod) == []

@@ -7,7 +7,7 @@ import re
 from playwright.async_api import expect
 
 from conference.auth.roles import Role
-from tests.browser.people import join
+from tests.browser.people import console_section, join
 from tests.fixtures.live_server import LiveServer
 
 
@@ -56,6 +56,7 @@ async def test_the_plenary_day(memory_server: LiveServer, new_context) -> None:
 
     # the moderator starts the programme and advances it: everyone follows, and the stream
     # area leaves the countdown (the HLS source of the demo is offline)
+    await mod.get_by_text("Das ganze Programm").click()  # the agenda folds in the console
     await (
         mod.locator(".agenda-item[data-item='begruessung']")
         .get_by_role("button", name="Als aktuell setzen")
@@ -93,6 +94,7 @@ async def test_the_plenary_day(memory_server: LiveServer, new_context) -> None:
     await expect(mod.locator("#chat :focus")).to_have_count(1)
 
     # the moderator removes Bert: his page says so, and his link no longer works
+    await console_section(mod, "people")
     row = mod.locator(f"#people-list li[data-person='{bert_id}']")
     await row.get_by_role("button", name="Entfernen").click()
     await expect(mod.locator("#remove-dialog")).to_be_visible()

@@ -10,7 +10,7 @@ from playwright.async_api import Page, expect
 
 from conference.auth.roles import Role
 from conference.rooms.handlers import SYNC_LIMIT
-from tests.browser.people import join
+from tests.browser.people import console_section, join
 from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
 
 ROOM = "plenary"
@@ -94,6 +94,7 @@ async def test_a_muted_participant_is_told_and_cannot_post(
     _, mod_token = await memory_server.person(Role.MODERATOR, name="Mod Mute")
     page = await join(new_context, memory_server, token)
     mod = await join(new_context, memory_server, mod_token)
+    await console_section(mod, "people")
     row = mod.locator(f"#people-list li[data-person='{muted_id}']")
     await row.locator(".person-mute").click()
     await expect(page.locator("#chat-muted")).to_be_visible()
@@ -341,6 +342,7 @@ async def test_the_people_list_keeps_keyboard_focus_when_people_come_and_go(
     _, mod_token = await memory_server.person(Role.MODERATOR, name="Mod Fokus")
     await join(new_context, memory_server, token)
     mod = await join(new_context, memory_server, mod_token)
+    await console_section(mod, "people")
     mute = mod.locator(f"#people-list li[data-person='{person_id}'] .person-mute")
     await mute.focus()
     await mute.evaluate("el => el.dataset.marked = 'yes'")

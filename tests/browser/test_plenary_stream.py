@@ -109,8 +109,8 @@ async def test_an_hls_stream_plays_through_hls_js(
         segments.append(route.request.url)
         await route.fulfill(status=404, body="")
 
-    await context.route("**/static/stream/offline.m3u8", playlist)
-    await context.route("**/static/stream/segment0.ts", segment)
+    await context.route("**/stream/offline.m3u8", playlist)
+    await context.route("**/stream/segment0.ts", segment)
     page = await context.new_page()
     await page.goto(f"{memory_server.url}/join/{token}")
     video = page.locator("#stream-video")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.async_api import expect
 
 from conference.auth.roles import Role
-from tests.browser.people import join
+from tests.browser.people import console_section, join
 from tests.fixtures.live_server import LiveServer
 
 
@@ -34,6 +34,7 @@ async def test_chat_announcements_and_removal_across_processes(
     await mod.locator("#announce-form button[type=submit]").click()
     await expect(bert.locator("#announcement")).to_contain_text("Über beide Prozesse")
 
+    await console_section(mod, "people")
     await expect(mod.locator(f"#people-list li[data-person='{bert_id}']")).to_be_visible()
     await mod.locator(f"#people-list li[data-person='{bert_id}'] .person-remove").click()
     await mod.locator("#remove-confirm").click()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.async_api import Page, expect
 
 from conference.auth.roles import Role
-from tests.browser.people import join
+from tests.browser.people import console_section, join
 from tests.fixtures.live_server import LiveServer
 
 PAYLOADS = [
@@ -60,6 +60,7 @@ async def test_xss_payloads_in_chat_names_and_announcements_stay_text(
             await expect(names.filter(has_text=PAYLOADS[i]).first).to_have_text(PAYLOADS[i])
             await expect(orgs.filter(has_text=PAYLOADS[i + 1]).first).to_have_text(PAYLOADS[i + 1])
     # the moderator's list of people present shows the names literally, too
+    await console_section(mod, "people")
     people = mod.locator("#people-list .person-name")
     for i in range(0, len(PAYLOADS), 2):
         await expect(people.filter(has_text=PAYLOADS[i])).to_have_count(1)

@@ -12,7 +12,7 @@ from playwright.async_api import Page, expect
 from conference.auth.presenter import presenter_key
 from conference.auth.roles import Role
 from conference.settings import Settings
-from tests.browser.people import join
+from tests.browser.people import console_section, join
 from tests.fixtures.browser import axe_violations
 from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
 
@@ -112,6 +112,7 @@ async def test_word_cloud_rating_and_a_question_reach_the_presenter_view(
     await anna.locator("#qa-form button[type=submit]").click()
     await expect(anna.locator("#qa-list .qa-item", has_text=text)).to_be_visible()
     await expect(bert.locator("#qa-list .qa-item", has_text=text)).to_have_count(0)
+    await console_section(mod, "questions")
     held = mod.locator("#qa-admin-list .qa-item", has_text=text)
     await held.locator("button[data-action=approve]").click()
     shown = bert.locator("#qa-list .qa-item", has_text=text)

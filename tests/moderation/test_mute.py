@@ -61,3 +61,14 @@ async def test_moderators_cannot_be_muted_or_removed_and_unknown_people_are_not_
     await mod.refused("person:mute", {"person_id": "0" * 32}, "person.not_found")
     await mod.refused("person:remove", {"person_id": "0" * 32}, "person.not_found")
     assert other_mod.sio.connected
+
+
+async def test_the_people_list_counts_registrations_against_the_capacity(
+    live: LiveServer, connect: Any
+) -> None:
+    mod = await moderator(live, connect)
+    before = await mod.ok("presence:list", {"room": "plenary"})
+    assert before["capacity"] == 200  # the demo event's
+    await live.person(name="Neu Angemeldet")
+    after = await mod.ok("presence:list", {"room": "plenary"})
+    assert after["registered"] == before["registered"] + 1

@@ -83,8 +83,11 @@ async def test_withdrawal_ends_the_link_and_leaves_shared_results_without_a_name
     message = await send(wilma, f"Geteilter Gedanke {tag}")
     shown = await wilma.ok("question:ask", {"room": "plenary", "body": f"Gezeigte Frage {tag}?"})
     held = await wilma.ok("question:ask", {"room": "plenary", "body": f"Wartende Frage {tag}?"})
+    theirs = await other.ok("question:ask", {"room": "plenary", "body": f"Andere Frage {tag}?"})
     await mod.ok("question:approve", {"room": "plenary", "id": shown["question"]["id"]})
-    await wilma.ok("question:upvote", {"room": "plenary", "id": shown["question"]["id"]})
+    await mod.ok("question:approve", {"room": "plenary", "id": theirs["question"]["id"]})
+    # nobody upvotes their own question: Wilma upvotes the other one's
+    await wilma.ok("question:upvote", {"room": "plenary", "id": theirs["question"]["id"]})
     poll = await open_poll(mod, kind="single", question=f"Wahl {tag}", options=["A", "B"])
     await wilma.ok("poll:vote", {**ref(poll), "options": [poll["options"][0]["id"]]})
     before = await mod.ok("poll:results", ref(poll))
@@ -131,7 +134,7 @@ async def test_withdrawal_ends_the_link_and_leaves_shared_results_without_a_name
         "organisation": "",
         "deleted": True,
     }
-    assert visible[shown["question"]["id"]]["votes"] == 1  # the upvote keeps counting
+    assert visible[theirs["question"]["id"]]["votes"] == 1  # the upvote keeps counting
     managed = await mod.ok("room:join", {"room": "plenary"})
     assert held["question"]["id"] not in {q["id"] for q in managed["qa"]["questions"]}
     after = await mod.ok("poll:results", ref(poll))

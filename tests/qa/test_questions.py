@@ -53,6 +53,8 @@ async def test_a_question_is_held_approved_upvoted_pinned_and_answered(
     assert shown["question"]["body"] == "Wie geht es weiter?"
     assert shown["question"]["edited_at"]
 
+    # nobody upvotes their own question
+    await asker.refused("question:upvote", ref, "question.own_question")
     voted = await other.ok("question:upvote", ref)
     assert voted["votes"] == 1
     twice = await other.call("question:upvote", ref)
@@ -84,6 +86,7 @@ async def test_a_rejected_question_disappears_and_anonymous_ones_name_nobody(
     other = await participant(live, connect)
     no_moderators_copies(other)
     no_questions_of_others(other)
+    other.forbid("question:rejected", why="only the asker is told of a rejection")
     asked = await asker.ok(
         "question:ask", {"room": "plenary", "body": "Anonym gefragt", "anonymous": True}
     )
@@ -105,6 +108,9 @@ async def test_a_rejected_question_disappears_and_anonymous_ones_name_nobody(
         "question:changed", lambda d: d["question"]["status"] == "rejected"
     )
     assert rejected["question"]["id"] == question["id"]
+    told = await asker.wait_for("question:rejected", lambda d: d["id"] == question["id"])
+    assert told == {"room": "plenary", "id": question["id"], "body": "Anonym gefragt"}
+    await barrier(mod, other)  # only the asker is told
     snap = (await other.ok("room:join", {"room": "plenary"}))["qa"]
     assert question["id"] not in _ids(snap["questions"])
     ack = await mod.call("question:pin", ref)

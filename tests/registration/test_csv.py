@@ -72,13 +72,25 @@ async def test_cli_imports_a_comma_file_and_prints_the_links(tmp_path: Path) -> 
     result = run(env, str(source))
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["name", "organisation", "email", "join_link"]
+    assert rows[0] == [
+        "name",
+        "organisation",
+        "email",
+        "workshop_first",
+        "workshop_second",
+        "join_link",
+    ]
     assert [r[:3] for r in rows[1:]] == [
         ["Anna Schneider", "IHK Musterstadt", "anna@example.org"],
         ["Yılmaz, Mehmet", "Metallbau Yılmaz GmbH", "mehmet@example.org"],
         ["Ohne Adresse", "Verein", ""],
     ]
-    assert all(r[3].startswith("https://kickoff.example/join/") for r in rows[1:])
+    assert all(r[5].startswith("https://kickoff.example/join/") for r in rows[1:])
+    assert [r[3:5] for r in rows[1:]] == [
+        ["vernetzung", "fachkraefte"],
+        ["", ""],
+        ["digitalisierung", ""],
+    ]
     assert "3 new, 0 updated" in result.stderr
     assert await people(env) == {
         "Anna Schneider": ("IHK Musterstadt", "anna@example.org", "vernetzung", "fachkraefte"),
@@ -118,7 +130,14 @@ async def test_cli_reads_german_excel_semicolons_with_a_bom(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     rows = list(csv.reader(io.StringIO(output.read_text(encoding="utf-8")), delimiter=";"))
-    assert rows[0] == ["name", "organisation", "email", "join_link"]
+    assert rows[0] == [
+        "name",
+        "organisation",
+        "email",
+        "workshop_first",
+        "workshop_second",
+        "join_link",
+    ]
     assert rows[1][:3] == [
         "Jürgen Weiß",
         "Stadtwerke Süd, Abteilung Energie",
@@ -200,12 +219,19 @@ async def test_moderators_download_participants_with_working_links(reg_server: L
     assert 'filename="kickoff-participants.csv"' in response.headers["content-disposition"]
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["name", "organisation", "email", "join_link"]
+    assert rows[0] == [
+        "name",
+        "organisation",
+        "email",
+        "workshop_first",
+        "workshop_second",
+        "join_link",
+    ]
     (row,) = [r for r in rows if r[2] == email]
     assert row[0] == "'=Export Person"
     assert "Moderation" not in [r[0] for r in rows]  # participants only
     async with httpx.AsyncClient(timeout=10) as client:
-        joined = await client.get(row[3])
+        joined = await client.get(row[5])
     assert joined.status_code == 303
     assert joined.headers["location"] == "/plenary"
 
@@ -229,7 +255,7 @@ async def test_moderators_import_a_file_and_get_the_links(
     assert 'filename="kickoff-imported-links.csv"' in response.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=delimiter))
     assert [r[0] for r in rows] == ["name", "Import Eins", "Import Zwei"]
-    assert all(r[3].startswith(reg_server.url + "/join/") for r in rows[1:])
+    assert all(r[5].startswith(reg_server.url + "/join/") for r in rows[1:])
     (person,) = await people_with(reg_server, f"eins-{tag}@example.org")
     assert person.workshop_first == "vernetzung"
 

@@ -108,7 +108,24 @@ async def test_registering_shows_a_personal_link_that_leads_to_the_plenary(
     link = links.pop()
     assert link.startswith(reg_server.url + "/join/")
     assert "Dieser Link ist persönlich." in response.text
-    assert 'href="/register/event.ics"' in response.text
+    assert 'action="/register/event.ics"' in response.text
+    assert "Vielen Dank für Ihre Anmeldung zu „" in response.text
+    # the calendar entry posted from this page carries the personal join link
+    token = link.rsplit("/", 1)[1]
+    origin = {"origin": reg_server.url}
+    async with httpx.AsyncClient(base_url=reg_server.url, timeout=10) as client:
+        own = await client.post("/register/event.ics", data={"token": token}, headers=origin)
+        forged = await client.post("/register/event.ics", data={"token": "x" * 40}, headers=origin)
+        foreign = await client.post(
+            "/register/event.ics", data={"token": token}, headers={"origin": "https://evil.example"}
+        )
+    assert own.status_code == 200
+    assert own.headers["content-type"] == "text/calendar; charset=utf-8"
+    unfolded = own.text.replace("\r\n ", "")
+    assert f"LOCATION:{link}" in unfolded
+    assert f"URL:{link}" in unfolded
+    assert forged.status_code == 404
+    assert foreign.status_code == 403
     (person,) = await people_with(reg_server, email)
     assert (person.name, person.organisation, person.role) == (
         "Erika Mustermann",

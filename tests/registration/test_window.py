@@ -21,6 +21,7 @@ async def test_a_full_event_says_so_and_registers_nobody_more(
     async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
         page = (await client.get("/register")).text
         assert "freiwillig" in page  # the e-mail address is optional in this event
+        assert 'href="/register"' in (await client.get("/")).text
         first = await client.post("/register", data=form(email="voll-1@example.org"))
         assert first.status_code == 200
         assert "/join/" in first.text
@@ -37,6 +38,13 @@ async def test_a_full_event_says_so_and_registers_nobody_more(
         assert page.status_code == 200
         assert "Die Veranstaltung ist ausgebucht" in page.text
         assert "<form" not in page.text
+        # the front page no longer offers registration
+        front = await client.get("/")
+        assert 'href="/register"' not in front.text
+        assert "Die Veranstaltung ist ausgebucht." in front.text
+        english = await client.get("/?lang=en")
+        assert "The event is fully booked." in english.text
+        client.cookies.clear()  # German again
         # someone already registered still gets the repeat answer, not the capacity message
         repeat = await client.post("/register", data=form(email="voll-1@example.org"))
         assert "Sie sind bereits angemeldet" in repeat.text

@@ -2,6 +2,13 @@
 // by votes live), the facilitator's form for up to three key results, and the presenter's view.
 import { el, format, pageData, say } from "./page.js";
 
+/** "1 vote", "2 votes": `votes` holds the plural forms (plural_forms in the template), or, from
+ * a page that passes two strings, `vote_one` and `votes`. */
+function votesText(strings, n) {
+  if (strings.votes && typeof strings.votes === "object") return format(strings.votes, { n });
+  return format(n === 1 ? strings.vote_one : strings.votes, { n });
+}
+
 function byVotes(a, b) {
   return b.votes - a.votes || a.position - b.position;
 }
@@ -67,7 +74,7 @@ export function mountGalleryParticipant(live, doc) {
       resultNodes.set(result.id, v);
     }
     v.text.textContent = result.text;
-    v.votes.textContent = format(result.votes === 1 ? strings.vote_one : strings.votes, { n: result.votes });
+    v.votes.textContent = votesText(strings, result.votes);
     const voted = upvoted.has(result.id);
     v.up.textContent = voted ? strings.upvoted : strings.upvote;
     v.up.disabled = voted;
@@ -195,7 +202,7 @@ export function mountGalleryPresenter(socket, root, strings) {
             card.results.map((r) =>
               el("li", { attrs: { "data-result-id": r.id } }, [
                 el("span", { className: "presenter-gallery-text", text: r.text }),
-                el("span", { className: "presenter-gallery-votes", text: format(r.votes === 1 ? strings.vote_one : strings.votes, { n: r.votes }) }),
+                el("span", { className: "presenter-gallery-votes", text: votesText(strings, r.votes) }),
               ]),
             ),
           ),

@@ -11,8 +11,22 @@ export function pageData(id, fallback = {}) {
   }
 }
 
-/** Fill in `%(name)s` placeholders of a translated string. */
+const pluralRules = new Map();
+
+/** The form of a message for the number `n`: `forms` is a string, or the forms by plural
+ * category that the page got from `plural_forms()` (conference/web/templating.py). */
+export function plural(forms, n) {
+  if (forms === null || forms === undefined || typeof forms !== "object") return forms ?? "";
+  const lang = document.documentElement.lang || "de";
+  if (!pluralRules.has(lang)) pluralRules.set(lang, new Intl.PluralRules(lang));
+  const category = pluralRules.get(lang).select(Number(n) || 0);
+  return forms[category] ?? forms.other ?? Object.values(forms)[0] ?? "";
+}
+
+/** Fill in `%(name)s` placeholders of a translated string; plural forms are chosen by the
+ * number `n` (or `count`) of `values`. */
 export function format(template, values = {}) {
+  if (template && typeof template === "object") template = plural(template, values.n ?? values.count);
   return String(template).replace(/%\((\w+)\)s/g, (_, key) => (key in values ? String(values[key]) : ""));
 }
 

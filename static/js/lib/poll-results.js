@@ -193,7 +193,7 @@ export function renderResults(container, results, strings, options = {}) {
   }
   let footer = format(strings.voters, { n: results.voters });
   if (results.turnout !== null && results.turnout !== undefined) {
-    footer += " · " + format(strings.turnout, { percent: `${formatPercent(results.turnout)} %`, present: results.present });
+    footer += " · " + format(strings.turnout, { percent: `${formatPercent(results.turnout)} %`, n: results.present });
   }
   container.append(el("p", { className: "poll-footer", text: footer }));
   if (focusedRef) {

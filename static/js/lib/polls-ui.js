@@ -138,17 +138,22 @@ export function mountPollsParticipant(live, doc) {
   function view(poll) {
     let v = views.get(poll.id);
     if (!v) {
+      // each poll folds: open ones are unfolded, closed ones fold away (a phone reaches the
+      // questions below without scrolling past every result of the morning)
       const heading = el("h3", { className: "poll-question", text: poll.question });
       v = {
-        article: el("article", { className: "poll", attrs: { "data-poll-id": poll.id, "data-kind": poll.kind } }),
+        article: el("article", { className: "poll", attrs: { "data-poll-id": poll.id, "data-kind": poll.kind, id: `poll-${poll.id}`, tabindex: "-1" } }),
+        box: el("details", { className: "poll-box" }),
         status: el("p", { className: "poll-status" }),
         timer: el("p", { className: "poll-timer", attrs: { role: "timer", hidden: true } }),
         formBox: el("div", { className: "poll-form-box" }),
-        mine: el("p", { className: "poll-mine" }),
-        resultsBox: el("div", { className: "poll-results" }),
+        mine: el("p", { className: "poll-mine", attrs: { tabindex: "-1" } }),
+        resultsBox: el("div", { className: "poll-results", attrs: { tabindex: "-1" } }),
         key: "",
+        folded: null,
       };
-      v.article.append(heading, v.status, v.timer, v.formBox, v.mine, v.resultsBox);
+      v.box.append(el("summary", { className: "poll-summary" }, [heading]), v.status, v.timer, v.formBox, v.mine, v.resultsBox);
+      v.article.append(v.box);
       views.set(poll.id, v);
     }
     return v;
@@ -156,6 +161,12 @@ export function mountPollsParticipant(live, doc) {
 
   function update(poll) {
     const v = view(poll);
+    const closed = poll.status === "closed";
+    if (v.folded !== closed) {
+      v.folded = closed; // only when the status changes: a reader's own unfolding stays
+      v.box.open = !closed;
+      v.article.classList.toggle("poll-closed", closed);
+    }
     v.status.textContent = statusText(poll, strings);
     const canVote = poll.status === "open" && (!poll.my_vote || poll.settings.allow_change);
     const key = `${poll.status}:${canVote}`;
@@ -192,17 +203,56 @@ export function mountPollsParticipant(live, doc) {
     poll.my_vote = data.my_vote;
     if (data.results) poll.results = data.results;
     update(poll);
+    // the form may be gone now: keyboard focus goes to the result (or the answer given),
+    // not back to the top of the page
+    const v = views.get(id);
+    if (v) {
+      const hadFocus = !document.activeElement || document.activeElement === document.body || v.article.contains(document.activeElement);
+      const target = poll.results ? v.resultsBox : v.mine;
+      if (hadFocus && !v.formBox.childElementCount) target.focus();
+    }
+    alertFor(poll);
   }
 
   function upsert(poll) {
     if (poll.room !== live.room || poll.status === "draft") return;
     const known = polls.get(poll.id);
     const merged = { ...(known || { my_vote: null, results: null }), ...poll };
-    if (known && known.status !== poll.status && poll.status === "open") announce(format(strings.opened, { question: poll.question }), true);
-    if (!known && poll.status === "open") announce(format(strings.opened, { question: poll.question }), true);
+    const opened = poll.status === "open" && (!known || known.status !== "open");
     polls.set(poll.id, merged);
     update(merged);
     order();
+    if (opened) raiseAlert(merged);
+    else alertFor(merged);
+  }
+
+  // a poll opened while the page is open: a visible alert at the top of the page (a polite
+  // live region, so it is announced once) with a link that jumps to the poll
+  const alertBox = doc.getElementById("poll-alert");
+  let alerting = null;
+  function raiseAlert(poll) {
+    if (!alertBox || poll.my_vote) return;
+    alerting = poll.id;
+    const link = el("a", { className: "poll-alert-link", text: strings.jump, attrs: { href: `#poll-${poll.id}` } });
+    link.addEventListener("click", (event) => {
+      const v = views.get(poll.id);
+      if (!v) return;
+      event.preventDefault();
+      v.box.open = true;
+      v.article.scrollIntoView({ block: "start" });
+      v.article.focus({ preventScroll: true });
+    });
+    alertBox.replaceChildren();
+    // filled a moment after being emptied, so the live region announces it
+    setTimeout(() => {
+      if (alerting === poll.id) alertBox.replaceChildren(el("span", { text: format(strings.opened, { question: poll.question }) }), " ", link);
+    }, 50);
+  }
+  function alertFor(poll) {
+    if (!alertBox || alerting !== poll.id) return;
+    if (poll.status === "open" && !poll.my_vote) return;
+    alerting = null;
+    alertBox.replaceChildren();
   }
 
   live.onSnapshot((snapshot) => {
@@ -218,6 +268,7 @@ export function mountPollsParticipant(live, doc) {
     polls.delete(data.id);
     views.delete(data.id);
     order();
+    alertFor({ id: data.id, status: "deleted" });
   });
   live.on("poll:results", (results) => {
     const poll = polls.get(results.poll_id);

@@ -86,7 +86,9 @@ export function mountQaParticipant(live, doc) {
     }
     const q = questions.get(question.id);
     v.body.textContent = q.body;
+    const own = mine.has(q.id);
     const notes = [authorText(q, strings)];
+    if (own) notes.push(strings.own);
     if (q.pinned) notes.push(strings.pinned);
     if (q.status === "answered") notes.push(strings.answered);
     if (q.status === "held") notes.push(strings.held);
@@ -98,7 +100,7 @@ export function mountQaParticipant(live, doc) {
     v.up.textContent = voted ? strings.unvote : strings.upvote;
     v.up.setAttribute("aria-pressed", voted ? "true" : "false");
     v.up.setAttribute("aria-label", `${v.up.textContent}: ${q.body.slice(0, 60)}`);
-    v.up.hidden = q.status === "held";
+    v.up.hidden = q.status === "held" || own; // nobody upvotes their own question
     return v.li;
   }
 
@@ -146,6 +148,12 @@ export function mountQaParticipant(live, doc) {
   live.on("question:hidden", (data) => {
     questions.delete(data.id);
     render();
+  });
+  live.on("question:rejected", (data) => {
+    if (data.room !== live.room) return;
+    questions.delete(data.id);
+    render();
+    say(feedback, format(strings.rejected, { body: data.body }), "error");
   });
   followPinsAndVotes(live, questions, render);
 

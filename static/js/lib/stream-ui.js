@@ -10,6 +10,19 @@ const YOUTUBE_ID = /^[A-Za-z0-9_-]{11}$/;
 const VIMEO_ID = /^[0-9]{1,12}$/;
 const HLS_RETRY_MS = 30000;
 
+/** Whether an HLS manifest of this site answers with a playlist now. A HEAD request: the
+ * demo's placeholder answers 204 ("offline"), so an offline stream logs no error in the
+ * browser. Manifests of other hosts are left to hls.js (a probe could trip their CORS). */
+async function manifestReady(url, doc) {
+  if (new URL(url, doc.baseURI).origin !== doc.location.origin) return true;
+  try {
+    const response = await fetch(url, { method: "HEAD", cache: "no-store" });
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
 /** The privacy-friendly embed address of a YouTube or Vimeo stream, or null. */
 export function embedUrl(kind, url) {
   const text = String(url || "").trim();
@@ -71,6 +84,7 @@ export function mountStream(live, doc, { stream, startsAt, strings }) {
   let state = null;
   let timer = null;
   let hls = null;
+  let probing = false;
   let retryTimer = null;
 
   function show(name) {
@@ -136,9 +150,17 @@ export function mountStream(live, doc, { stream, startsAt, strings }) {
     video.append(track);
   }
 
-  function play(retrying = false) {
+  async function play(retrying = false) {
     if (stream.kind === "hls" && stream.url && parts.video) {
       const video = parts.video;
+      if (probing) return; // one look at a time (the snapshot and the page both decide)
+      probing = true;
+      const ready = await manifestReady(stream.url, doc);
+      probing = false;
+      if (!ready) {
+        offline();
+        return;
+      }
       if (!retrying) show("video");
       addSidecarCaptions(video);
       if (Hls.isSupported()) {

@@ -6,7 +6,7 @@ import { followPhase } from "./workshops-phase.js";
 const CALL_SECONDS = 10;
 
 function freeSeats(strings, n) {
-  return format(n === 1 ? strings.free_one : strings.free_other, { n });
+  return format(strings.free, { n }); // the form for n: plural_forms in the template
 }
 
 export function mountWorkshopsParticipant(live, doc) {
