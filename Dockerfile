@@ -18,11 +18,15 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /app
 # README.md* : optional, so the build works before it exists.
-COPY pyproject.toml README.md* ./
+COPY pyproject.toml requirements.lock README.md* ./
+# Exactly the locked versions, checked by their hashes (requirements.lock, pip-compile of
+# pyproject.toml with the postgres extra; docs/operations.md says how to renew it)
+RUN pip install --require-hashes --no-deps -r requirements.lock
 COPY conference conference
 # Editable on purpose: the code finds templates/ and static/ beside the package (the repo
 # layout, here /app), so the package must stay at /app/conference, not in site-packages.
-RUN pip install -e '.[postgres]'
+# --no-deps: everything it needs is installed from the lock above
+RUN pip install --no-deps -e '.[postgres]'
 RUN if ls conference/web/locale/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
         pybabel -q compile -d conference/web/locale -D messages; \
     fi

@@ -19,8 +19,9 @@ from conference.clock import Clock, SystemClock
 from conference.events.loader import load_event
 from conference.polls.service import seed as seed_prepared_polls
 from conference.realtime.dispatch import Dispatcher
+from conference.realtime.guard import TransportGuard
 from conference.realtime.publish import Publisher
-from conference.realtime.server import Realtime, create_sio
+from conference.realtime.server import Realtime, create_sio, transport_limit
 from conference.rooms.assembly import SnapshotParts
 from conference.rooms.registry import Rooms
 from conference.rooms.snapshots import RoomSnapshots
@@ -109,7 +110,7 @@ def _tune_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def create_app(settings: Settings | None = None, clock: Clock | None = None) -> socketio.ASGIApp:
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> TransportGuard:
     """The whole server as one ASGI app; storage and room state open in its lifespan.
     `clock` is the time the scheduled jobs see (tests move it)."""
     services = build_services(settings or Settings(), clock)
@@ -150,4 +151,5 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         lifespan=lifespan,
     )
     starlette.state.services = services
-    return socketio.ASGIApp(services.sio, other_asgi_app=starlette, socketio_path="socket.io")
+    engine = socketio.ASGIApp(services.sio, other_asgi_app=starlette, socketio_path="socket.io")
+    return TransportGuard(engine, services.sio, limit=transport_limit(services.settings))

@@ -68,13 +68,34 @@ class PrivacyFilter(logging.Filter):
         return True
 
 
+# what a library logs with a traceback although the client caused it (and the library already
+# answered it): the record stays, as a warning, without the traceback
+CLIENT_FAULTS = frozenset(
+    {"Invalid UTF-8 sequence received from client."}  # uvicorn: the websocket closes with 1007
+)
+
+
+class ClientFaultFilter(logging.Filter):
+    """A client's fault is no server failure: no traceback in the log for it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.msg in CLIENT_FAULTS:
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 def log_config(addresses: AddressMode, level: str) -> dict[str, Any]:
     """uvicorn's logging configuration with the privacy filter on every handler, and the
     app's own loggers (`conference.*`) sent through the same handler."""
     config = copy.deepcopy(LOGGING_CONFIG)
-    config["filters"] = {"privacy": {"()": PrivacyFilter, "addresses": addresses}}
+    config["filters"] = {
+        "privacy": {"()": PrivacyFilter, "addresses": addresses},
+        "client_faults": {"()": ClientFaultFilter},
+    }
     for handler in config["handlers"].values():
-        handler["filters"] = ["privacy"]
+        handler["filters"] = ["client_faults", "privacy"]
     config["loggers"]["conference"] = {
         "handlers": ["default"],
         "level": level.upper(),

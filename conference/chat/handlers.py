@@ -53,13 +53,13 @@ async def send(ctx: Context, payload: ChatSend) -> dict[str, Any]:
         if person.muted:
             raise Refused("chat.muted")
         message_id, now = new_id(), utcnow()
-        message = {
-            "id": message_id,
-            "client_id": payload.client_id,
-            "body": payload.body,
-            "created_at": now.isoformat(),
-            "person": person.public(),
-        }
+        message = store.message(
+            id=message_id,
+            client_id=payload.client_id,
+            body=payload.body,
+            created_at=now,
+            person=person.public(),
+        )
         entry = await room_log.append(conn, ctx.event_id, payload.room, "chat:message", message)
         await conn.execute(
             chat_messages.insert().values(
@@ -88,7 +88,8 @@ async def delete(ctx: Context, payload: ChatDelete) -> dict[str, Any]:
             await conn.execute(
                 chat_messages.update()
                 .where(chat_messages.c.id == payload.id)
-                .values(deleted_at=utcnow(), deleted_by=ctx.person.id)
+                # the text goes from every place it is stored: the record, the log's copy
+                .values(deleted_at=utcnow(), deleted_by=ctx.person.id, body="")
             )
             # a client catching up gets the deletion at the message's own number, not its body
             await room_log.redact(

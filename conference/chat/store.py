@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.auth.people import public_person
+from conference.clock import iso
 from conference.storage.tables import chat_messages, people
 
 _COLUMNS = (
@@ -24,17 +26,35 @@ _COLUMNS = (
 )
 
 
-def as_message(row: Any) -> dict[str, Any]:
-    """The message as clients see it (plain text; never interpreted as HTML)."""
+def message(
+    *, id: str, client_id: str, body: str, created_at: dt.datetime, person: dict[str, Any]
+) -> dict[str, Any]:
+    """The one serialiser of a chat message: what clients see of it, live (`chat:message`),
+    after a reload (the snapshot) and when catching up (the log). Plain text, never HTML;
+    the time with its zone (SQLite returns it naive)."""
     return {
-        "id": row.id,
-        "client_id": row.client_id,
-        "body": row.body,
-        "seq": row.seq,
-        "created_at": row.created_at.isoformat(),
-        "person": public_person(
-            row.person_id, row.name, row.organisation, row.role, row.anonymised_at is not None
+        "id": id,
+        "client_id": client_id,
+        "body": body,
+        "created_at": iso(created_at),
+        "person": person,
+    }
+
+
+def as_message(row: Any) -> dict[str, Any]:
+    """A stored message (with its number in the room's log)."""
+    person = public_person(
+        row.person_id, row.name, row.organisation, row.role, row.anonymised_at is not None
+    )
+    return {
+        **message(
+            id=row.id,
+            client_id=row.client_id,
+            body=row.body,
+            created_at=row.created_at,
+            person=person,
         ),
+        "seq": row.seq,
     }
 
 

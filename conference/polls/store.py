@@ -137,23 +137,6 @@ async def update(conn: AsyncConnection, poll_id: str, **values: Any) -> None:
     await conn.execute(polls.update().where(polls.c.id == poll_id).values(**values))
 
 
-async def insert_vote(
-    conn: AsyncConnection, poll_id: str, person_id: str, answer: dict[str, Any], values: list[str]
-) -> None:
-    """Raises IntegrityError when the person has voted already (the primary key says so)."""
-    now = utcnow()
-    await conn.execute(
-        poll_votes.insert().values(
-            poll_id=poll_id, person_id=person_id, answer=answer, created_at=now, updated_at=now
-        )
-    )
-    if values:
-        await conn.execute(
-            poll_answers.insert(),
-            [{"poll_id": poll_id, "person_id": person_id, "value": v} for v in values],
-        )
-
-
 async def replace_vote(
     conn: AsyncConnection, poll_id: str, person_id: str, answer: dict[str, Any], values: list[str]
 ) -> bool:

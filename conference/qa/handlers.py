@@ -73,10 +73,29 @@ async def _log(
             conn, ctx.event_id, after["room"], "question:updated", {"question": after}
         )
     if was:
+        await _take_back(ctx, conn, after)
         return await room_log.append(
             conn, ctx.event_id, after["room"], "question:hidden", {"id": after["id"]}
         )
     return None
+
+
+async def _take_back(ctx: Context, conn: AsyncConnection, question: dict[str, Any]) -> None:
+    """A question the room no longer sees (rejected) leaves the log's earlier copies too:
+    `room:sync` replays `question:hidden` (or an empty pin) at their numbers, never its text."""
+    question_id = question["id"]
+
+    def change(type_: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        copy = data.get("question")
+        if not isinstance(copy, dict) or copy.get("id") != question_id:
+            return None
+        if type_ == "question:pinned":
+            return type_, {"id": None, "question": None}
+        return "question:hidden", {"id": question_id}
+
+    await room_log.redact_matching(
+        conn, ctx.event_id, question["room"], ("question:updated", "question:pinned"), change
+    )
 
 
 @router.on("question:ask", QuestionAsk)

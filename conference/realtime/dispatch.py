@@ -16,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from conference.auth.people import Person
 from conference.auth.roles import Permission, allows
-from conference.realtime import json_codec
 from conference.realtime.connection import Connection
 from conference.realtime.errors import MESSAGES, Refused
 from conference.state.base import StateUnavailable
@@ -117,7 +116,6 @@ class Dispatcher:
                 if name in self.routes:
                     raise ValueError(f"{name} registered by two capabilities")
                 self.routes[name] = route
-        self.max_payload = services.settings.max_payload_bytes
 
     def translate(self, connection: Connection | None, code: str, message: str | None) -> str:
         text = message or MESSAGES.get(code, code)
@@ -150,8 +148,6 @@ class Dispatcher:
             raise Refused("auth.required")
         if route.rate_limited and not connection.bucket.take():
             raise Refused("rate.limited")
-        if data is not None and len(json_codec.dumps(data)) > self.max_payload:
-            raise Refused("payload.too_large")
         try:
             payload = route.payload.model_validate({} if data is None else data)
         except ValidationError as exc:

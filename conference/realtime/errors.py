@@ -15,6 +15,7 @@ MESSAGES: dict[str, str] = {
     "auth.forbidden": N_("You are not allowed to do that."),
     "event.unknown": N_("This action is not known."),
     "payload.invalid": N_("The request was malformed."),
+    "packet.invalid": N_("The message could not be read."),
     "payload.too_large": N_("The request is too large."),
     "rate.limited": N_("You are sending too fast. Please wait a moment."),
     "room.unknown": N_("This room does not exist."),

@@ -128,3 +128,28 @@ async def delete(conn: AsyncConnection, event_id: str, types: tuple[str, ...] | 
     if types is not None:
         query = query.where(room_log.c.type.in_(types))
     return (await conn.execute(query)).rowcount
+
+
+async def redact_matching(
+    conn: AsyncConnection,
+    event_id: str,
+    room: str,
+    types: tuple[str, ...],
+    change: Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]] | None],
+) -> int:
+    """Replace what earlier entries of `room` say, type and data, where `change(type, data)`
+    returns the replacement (content taken back, such as a rejected question, leaves the
+    replay); the entries keep their numbers, so no client sees a gap."""
+    query = sa.select(room_log.c.id, room_log.c.type, room_log.c.data).where(
+        room_log.c.event_id == event_id, room_log.c.room == room, room_log.c.type.in_(types)
+    )
+    changed = 0
+    for row in list(await conn.execute(query)):
+        replacement = change(row.type, dict(row.data))
+        if replacement is not None:
+            type_, data = replacement
+            await conn.execute(
+                room_log.update().where(room_log.c.id == row.id).values(type=type_, data=data)
+            )
+            changed += 1
+    return changed

@@ -21,6 +21,7 @@ from conference.realtime.connection import Connection
 from conference.realtime.dispatch import Dispatcher, refusal
 from conference.realtime.errors import MESSAGES
 from conference.realtime.fanout import FanoutManager, FanoutRedisManager
+from conference.realtime.guard import GuardedServer
 from conference.services import Services
 from conference.settings import Settings
 from conference.state.base import StateUnavailable
@@ -38,7 +39,7 @@ def transport_limit(settings: Settings) -> int:
     return settings.max_payload_bytes * 4
 
 
-def create_sio(settings: Settings) -> socketio.AsyncServer:
+def create_sio(settings: Settings) -> GuardedServer:
     manager: socketio.AsyncManager
     if settings.redis_url:
         manager = FanoutRedisManager(
@@ -46,7 +47,7 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
         )
     else:
         manager = FanoutManager()
-    return socketio.AsyncServer(
+    return GuardedServer(
         async_mode="asgi",
         client_manager=manager,
         # None = only the server's own origin; never [] or "*" (those turn the check off)
@@ -55,7 +56,17 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
         ping_interval=20,
         ping_timeout=20,
         json=json_codec,
+        max_payload_bytes=settings.max_payload_bytes,
     )
+
+
+class HandshakeRefused(Refuse):  # type: ignore[misc]
+    """A refused connection: the client's `connect_error` carries `data: {code, message}`,
+    the shape of an ack's error (socket.io clients read it as `err.data`)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.error_args = {"message": message, "data": {"code": code, "message": message}}
 
 
 def _cookie(environ: dict[str, Any], name: str) -> str | None:
@@ -81,8 +92,14 @@ class Realtime:
         sio.on("connect", self.on_connect)
         sio.on("disconnect", self.on_disconnect)
         sio.on("*", self.on_event)
+        sio.translate = self.translate
         sio.manager.observers.append(self.on_broadcast)
         sio.manager.resubscribed.append(self.on_resubscribed)
+
+    def translate(self, sid: str | None, code: str) -> str:
+        """A refusal's message in the language of the connection `sid` (German without one)."""
+        connection = self.services.connections.get(sid) if sid else None
+        return self.dispatcher.translate(connection, code, None)
 
     def start(self) -> None:
         self._tasks = [
@@ -117,15 +134,20 @@ class Realtime:
         return person
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        wanted = auth.get("locale") if isinstance(auth, dict) else _cookie(environ, "lang")
         locale = pick_locale(
-            auth.get("locale") if isinstance(auth, dict) else _cookie(environ, "lang"),
-            environ.get("HTTP_ACCEPT_LANGUAGE"),
+            wanted if isinstance(wanted, str) else None, environ.get("HTTP_ACCEPT_LANGUAGE")
         )
-        person = await self.authenticate(environ, auth)
+        try:
+            person = await self.authenticate(environ, auth)
+        except Exception:
+            # a server fault (the database away), not the client's: logged in full, answered
+            log.exception("authenticating a connection failed")
+            message = self.services.i18n.gettext(locale, MESSAGES["server.error"])
+            raise HandshakeRefused("server.error", message) from None
         if person is None:
-            # the client sees {"message": …, "data": {"code": …}} (err.data.code in socket.io)
             message = self.services.i18n.gettext(locale, MESSAGES["auth.required"])
-            raise Refuse(message, {"code": "auth.required"})
+            raise HandshakeRefused("auth.required", message)
         settings = self.services.settings
         self.services.connections[sid] = Connection(
             sid=sid,

@@ -33,7 +33,7 @@ class RoomSync(Payload):
 
 
 @router.on("room:join", RoomRef)
-async def join(ctx: Context, payload: RoomRef) -> dict[str, Any]:
+async def join(ctx: Context, payload: RoomRef) -> dict[str, Any] | None:
     """Enter a room and get its snapshot. The plenary is open to everyone; who may enter a
     workshop room is the workshops capability's rule (`services.room_hooks.admit`)."""
     services, room = ctx.services, payload.room
@@ -46,6 +46,8 @@ async def join(ctx: Context, payload: RoomRef) -> dict[str, Any]:
         for admit in services.room_hooks.admit:
             await admit(ctx.person, room, shared)
     connection = ctx.connection
+    if services.connections.get(connection.sid) is not connection:
+        return None  # its client has gone meanwhile (a closed tab): nobody to answer
     entered = room not in connection.rooms
     if entered:
         await services.sio.enter_room(connection.sid, audiences.room(ctx.event_id, room))
@@ -53,6 +55,10 @@ async def join(ctx: Context, payload: RoomRef) -> dict[str, Any]:
         connection.visits[room] = services.parts[Attendance].enter(room, ctx.person)
     try:
         await services.state.presence_enter(room, ctx.person.id, connection.sid)
+        if services.connections.get(connection.sid) is not connection:
+            # gone while its presence was written: the disconnect's leave may have run before
+            await services.state.presence_leave(room, ctx.person.id, connection.sid)
+            return None
         services.dirty_rooms.add(room)
         # taken again now that this connection receives the room's broadcasts: anything
         # committed after the snapshot's numbers reaches the client as a broadcast

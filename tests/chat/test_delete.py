@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
 from conference.auth.roles import Role
+from conference.storage.db import Database
+from conference.storage.tables import chat_messages
 from tests.fixtures.live_server import LiveServer
 from tests.polls.helpers import moderator, participant
 
@@ -17,6 +21,32 @@ async def _say(client: Any, body: str, client_id: str, room: str = ROOM) -> dict
         "chat:send", {"room": room, "body": body, "client_id": client_id}
     )
     return message
+
+
+async def _stored_body(live: LiveServer, message_id: str) -> str:
+    db = Database(live.database_url)
+    try:
+        async with db.read() as conn:
+            query = sa.select(chat_messages.c.body).where(chat_messages.c.id == message_id)
+            return str((await conn.execute(query)).scalar_one())
+    finally:
+        await db.close()
+
+
+async def test_a_message_reads_the_same_live_after_a_reload_and_when_catching_up(
+    live: LiveServer, connect: Any
+) -> None:
+    """One serialiser per record: the time carries its zone everywhere (SQLite stores it
+    naive), so a browser shows the same time after a reload."""
+    author = await participant(live, connect, name="Zeitzone")
+    before = (await author.ok("room:join", {"room": ROOM}))["seq"][ROOM]
+    sent = await _say(author, "Wie spät ist es?", "timezone-0001")
+    assert sent["created_at"].endswith("+00:00"), sent
+    reloaded = (await author.ok("room:join", {"room": ROOM}))["chat"]["messages"]
+    assert next(m for m in reloaded if m["id"] == sent["id"]) == sent
+    synced = await author.ok("room:sync", {"room": ROOM, "after": before})
+    logged = next(e for e in synced["entries"] if e.get("id") == sent["id"])
+    assert {k: v for k, v in logged.items() if k not in ("type", "room")} == sent
 
 
 async def test_a_deleted_message_is_gone_from_screens_snapshots_and_sync(
@@ -50,6 +80,8 @@ async def test_a_deleted_message_is_gone_from_screens_snapshots_and_sync(
         "id": message["id"],
     }
     assert "Das gehört hier nicht hin" not in str(synced["entries"])
+    # nor is it kept in the record: deletion removes the text wherever it is stored
+    assert await _stored_body(live, message["id"]) == ""
 
     # deleting again changes nothing for anyone; an unknown id is not found
     again = await mod.ok("chat:delete", {"room": ROOM, "id": message["id"]})

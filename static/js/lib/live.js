@@ -324,7 +324,7 @@ export function connectLive({ room, socketOptions = {}, chrome = true }) {
   socket.on("connect_error", (err) => {
     if (ended) return;
     const data = err && err.data;
-    if ((data && data.code === "auth.required") || String(err && err.message).includes("auth.required")) {
+    if (data && data.code === "auth.required") {
       // the link was revoked or the session is gone: no point in retrying
       end("auth.required");
       return;
