@@ -17,7 +17,7 @@ from conference.registration.service import window
 from conference.services import Services
 from conference.state import backend_name
 from conference.web.identity import current_person, moderator_or_refusal
-from conference.web.templating import STATIC, Pages
+from conference.web.templating import STATIC, Pages, remember_locale
 
 NO_CACHE = {"cache-control": "no-store"}
 
@@ -70,6 +70,7 @@ def page_routes(
             samesite="lax",
             secure=request.url.scheme == "https",
         )
+        remember_locale(request, response)  # a join link sent with ?lang=en opens in English
         return response
 
     async def plenary(request: Request) -> Response:

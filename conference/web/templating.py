@@ -13,7 +13,7 @@ from babel.dates import format_date, format_time
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from conference.web.i18n import I18n, pick_locale
 from conference.web.security import content_security_policy
@@ -29,6 +29,13 @@ def request_locale(request: Request) -> str:
         request.query_params.get("lang") or request.cookies.get(LANG_COOKIE),
         request.headers.get("accept-language"),
     )
+
+
+def remember_locale(request: Request, response: Response) -> None:
+    """A language asked for in the address (`?lang=en`) is kept for the next pages."""
+    asked = request.query_params.get("lang")
+    if asked and asked == request_locale(request):
+        response.set_cookie(LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="lax")
 
 
 def _plural_samples(locale: str) -> dict[str, int]:
@@ -115,6 +122,5 @@ class Pages:
         response = HTMLResponse(html, status_code=status_code)
         if nonce:
             response.headers["content-security-policy"] = content_security_policy(nonce)
-        if request.query_params.get("lang") == locale:
-            response.set_cookie(LANG_COOKIE, locale, max_age=365 * 24 * 3600, samesite="lax")
+        remember_locale(request, response)
         return response

@@ -92,3 +92,16 @@ async def test_the_plenary_in_english(memory_server: LiveServer, new_context) ->
     )
     assert refused == "You are not allowed to do that."
     assert await axe_violations(page) == []
+
+
+async def test_a_join_link_sent_in_english_opens_in_english(
+    memory_server: LiveServer, new_context
+) -> None:
+    _, token = await memory_server.person(name="Edward English")
+    context = await new_context()
+    page = await context.new_page()
+    await page.goto(f"{memory_server.url}/join/{token}?lang=en")
+    await expect(page).to_have_url(f"{memory_server.url}/plenary")
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    await page.goto(f"{memory_server.url}/privacy")  # and stays English
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
