@@ -11,9 +11,17 @@ from playwright.async_api import Page, expect
 from conference.auth.roles import Role
 from conference.rooms.handlers import SYNC_LIMIT
 from tests.browser.people import console_section, join
+from tests.fixtures.browser import axe_violations
 from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
 
 ROOM = "plenary"
+KEEP = 300  # CHAT_KEEP in static/js/lib/chat-ui.js: the messages a chat list keeps
+WATCH_BUSY = """() => {
+    window.busy = [];
+    const log = document.getElementById("chat-scroll");
+    new MutationObserver(() => busy.push(log.getAttribute("aria-busy"))).observe(
+        log, {attributes: true, attributeFilter: ["aria-busy"]});
+}"""
 FAILING_WEBSOCKET = """
 window.WebSocket = class extends EventTarget {
   constructor(url) {
@@ -159,67 +167,95 @@ def busy_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     stop_servers(server)
 
 
-async def test_a_long_absence_is_caught_up_page_by_page_without_a_hole(
+async def test_a_long_absence_is_caught_up_page_by_page_and_the_list_keeps_the_last_300(
     busy_server: LiveServer, new_context, connect
 ) -> None:
     _, anna_token = await busy_server.person(name="Anna Abwesend")
+    _, eric_token = await busy_server.person(name="Eric English")
     _, bert_token = await busy_server.person(name="Bert Viel")
     anna = await join(new_context, busy_server, anna_token)
     await anna.evaluate(
         "() => { window.snapshots = 0; window.conferenceLive.onSnapshot(() => snapshots++); }"
     )
     assert await anna.evaluate("window.snapshots") == 1
+    # an English page that stays and gets every message live
+    eric = await (await new_context()).new_page()
+    await eric.goto(f"{busy_server.url}/join/{eric_token}?lang=en")
+    await expect(eric.locator("body[data-live='connected']")).to_be_attached(timeout=10_000)
+    await expect(eric.locator("html")).to_have_attribute("lang", "en")
     bert = await connect(busy_server.url, bert_token)
     await bert.ok("room:join", {"room": ROOM})
+
+    sent: dict[str, int] = {}  # body -> seq
+
+    async def send(body: str) -> None:
+        message = await bert.ok("chat:send", {"room": ROOM, "body": body, "client_id": body})
+        sent[body] = message["seq"]
 
     async def say(prefix: str, count: int) -> None:
         for start in range(0, count, 50):
             await asyncio.gather(
-                *(
-                    bert.ok(
-                        "chat:send",
-                        {"room": ROOM, "body": f"{prefix}-{i}", "client_id": f"{prefix}-{i:05d}"},
-                    )
-                    for i in range(start, min(start + 50, count))
-                )
+                *(send(f"{prefix}-{i:05d}") for i in range(start, min(start + 50, count)))
             )
 
-    async def numbered(prefix: str) -> list[int]:
-        return [int(b.split("-")[1]) for b in await _bodies(anna, f"{prefix}-")]
+    def last() -> list[str]:
+        """The bodies the list keeps: the last 300 sent, in the order of the log."""
+        return sorted(sent, key=sent.__getitem__)[-KEEP:]
 
+    async def kept(page: Page) -> list[int]:
+        seqs: list[int] = await page.locator(".chat-message").evaluate_all(
+            "items => items.map(item => Number(item.dataset.seq))"
+        )
+        assert seqs == sorted(seqs)
+        assert len(seqs) == len(set(seqs)) == KEEP  # the oldest went, nothing twice
+        return seqs
+
+    await expect(anna.locator("#chat-trimmed")).to_be_hidden()
     # more than one sync page of broadcasts lost on the way: the page sees the gap and pages
-    # through the log (no fresh snapshot that would drop what lies between)
+    # through the log (no fresh snapshot that would drop what lies between); the list keeps
+    # the last 300, says so at its top, and the replay is marked busy while connected
+    await anna.evaluate(WATCH_BUSY)
     await anna.evaluate("window.conferenceLive.socket.emitWithAck('room:leave', {room: 'plenary'})")
     await say("viel", SYNC_LIMIT + 20)
     await anna.evaluate("window.conferenceLive.socket.emitWithAck('room:join', {room: 'plenary'})")
-    await bert.ok("chat:send", {"room": ROOM, "body": "viel-ende", "client_id": "viel-ende"})
+    await send("viel-ende")
     await expect(anna.locator(".chat-body", has_text="viel-ende")).to_be_visible()
+    await expect(anna.locator("#chat-scroll")).not_to_have_attribute("aria-busy", "true")
+    assert await anna.evaluate("window.busy") == ["true", None]
     bodies = await _bodies(anna, "viel-")
-    assert len(bodies) == len(set(bodies)) == SYNC_LIMIT + 21
+    assert bodies == last()
     assert bodies[-1] == "viel-ende"
-    assert [int(b.split("-")[1]) for b in bodies[:-1]] == list(range(SYNC_LIMIT + 20))
+    assert await kept(anna) == [sent[b] for b in bodies]
+    trimmed = anna.locator("#chat-scroll > #chat-trimmed:first-child")
+    await expect(trimmed).to_be_visible()
+    await expect(trimmed).to_have_text("Ältere Nachrichten sind ausgeblendet.")
     assert await anna.evaluate("window.snapshots") == 1
+    # the live page: the same last 300, the note in English
+    await expect(eric.locator(".chat-body", has_text="viel-ende")).to_be_visible()
+    assert await _bodies(eric, "viel-") == bodies
+    await kept(eric)
+    await expect(eric.locator("#chat-trimmed")).to_have_text("Older messages are hidden.")
 
-    # the page is away (a closed laptop lid) while 700 messages are said; back, it shows every
-    # one of them once, in order, and still what it showed before
+    # the page is away (a closed laptop lid) while 700 messages are said; back, it shows the
+    # last 300 of them once, in order
     await anna.evaluate("window.conferenceLive.socket.disconnect()")
     await expect(anna.locator("body")).to_have_attribute("data-live", "reconnecting")
     await say("weg", 700)
     await anna.evaluate("window.conferenceLive.socket.connect()")
     await expect(anna.locator("body")).to_have_attribute("data-live", "connected", timeout=30_000)
-    await expect(anna.locator(".chat-body", has_text="weg-699")).to_be_visible()
-    assert await numbered("weg") == list(range(700))
-    assert [int(b.split("-")[1]) for b in (await _bodies(anna, "viel-"))[:-1]] == list(
-        range(SYNC_LIMIT + 20)
-    )
+    newest = last()[-1]
+    await expect(anna.locator(".chat-body", has_text=newest)).to_be_visible()
+    assert await _bodies(anna, "weg-") == last()
+    assert await _bodies(anna, "viel-") == []
     assert await anna.evaluate("window.snapshots") == 2
-    seqs = await anna.locator(".chat-message").evaluate_all(
-        "items => items.map(item => Number(item.dataset.seq))"
-    )
-    assert seqs == sorted(seqs)
-    assert len(seqs) == len(set(seqs))
+    await kept(anna)
+    await expect(trimmed).to_be_visible()
     # the replay was not read out as news: the log is no longer busy once caught up
     await expect(anna.locator("#chat-scroll")).not_to_have_attribute("aria-busy", "true")
+    await expect(eric.locator(".chat-body", has_text=newest)).to_be_visible()
+    assert await _bodies(eric, "weg-") == last()
+    assert await axe_violations(anna) == []
+    assert await axe_violations(eric) == []
 
 
 async def test_room_resync_catches_up_without_a_further_broadcast(

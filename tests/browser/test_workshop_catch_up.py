@@ -1,5 +1,6 @@
 """A workshop room's chat in a real browser after a long absence: more than one `room:sync`
-page was said meanwhile, and the page shows every message once, in order, without a hole."""
+page was said meanwhile, and the page shows the last 300 messages once, in order, without a
+hole, and says at the top that older ones are hidden."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
 
 ROOM = "vernetzung"
 MISSED = SYNC_LIMIT + 100
+KEEP = 300  # CHAT_KEEP in static/js/lib/chat-ui.js
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +35,7 @@ def workshop_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSe
     stop_servers(server)
 
 
-async def test_a_workshop_page_away_for_600_messages_shows_them_all_once(
+async def test_a_workshop_page_away_for_600_messages_shows_the_last_300_once(
     workshop_server: LiveServer, new_context, connect: Any
 ) -> None:
     server = workshop_server
@@ -65,11 +67,15 @@ async def test_a_workshop_page_away_for_600_messages_shows_them_all_once(
     await expect(paula.locator(".chat-body", has_text=f"w-{MISSED - 1}")).to_be_visible()
 
     bodies = await paula.locator(".chat-message .chat-body").all_text_contents()
-    assert bodies[0] == "w-vorher"  # what the page showed before is still there
-    numbers = [int(b.split("-")[1]) for b in bodies[1:]]
-    assert sorted(numbers) == list(range(MISSED))  # every one, once
+    assert "w-vorher" not in bodies  # the oldest went
+    numbers = [int(b.split("-")[1]) for b in bodies]
+    assert numbers == list(range(MISSED - KEEP, MISSED))  # the last ones, each once, in order
     seqs = await paula.locator(".chat-message").evaluate_all(
         "items => items.map(item => Number(item.dataset.seq))"
     )
     assert seqs == sorted(seqs)
-    assert len(seqs) == len(set(seqs)) == MISSED + 1
+    assert len(seqs) == len(set(seqs)) == KEEP
+    await expect(paula.locator("#chat-trimmed")).to_have_text(
+        "Ältere Nachrichten sind ausgeblendet."
+    )
+    await expect(paula.locator("#chat-scroll")).not_to_have_attribute("aria-busy", "true")

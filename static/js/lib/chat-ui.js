@@ -5,13 +5,17 @@ import { el, format, pageData, say } from "./page.js";
 
 const NEAR_BOTTOM_PX = 48;
 const SLOW_MS = 1500;
+/** How many messages the plenary and workshop pages keep in the DOM (older ones stay on the server). */
+export const CHAT_KEEP = 300;
 
 /**
  * @param live the connection from connectLive
  * @param {Document} doc
- * @param {{room: string, moderation?: {deleteMessage(message): void, mute(person, muted): void, remove(person): void}}} options
+ * @param {{room: string, keep?: number, moderation?: {deleteMessage(message): void, mute(person, muted): void, remove(person): void}}} options
+ *   `keep`: at most this many messages stay in the list, the oldest go (a note says so);
+ *   without it the list keeps everything
  */
-export function mountChat(live, doc, { room, moderation = null }) {
+export function mountChat(live, doc, { room, keep = Infinity, moderation = null }) {
   const strings = pageData("chat-data").strings || {};
   const log = doc.getElementById("chat-log");
   const scroller = doc.getElementById("chat-scroll") || log;
@@ -24,6 +28,7 @@ export function mountChat(live, doc, { room, moderation = null }) {
   const mutedNote = doc.getElementById("chat-muted");
   const pauseButton = doc.getElementById("chat-pause");
   const pendingNote = doc.getElementById("chat-pending");
+  const trimmedNote = doc.getElementById("chat-trimmed");
   if (!log || !form) return null;
 
   const byId = new Map(); // message id -> <li>
@@ -35,6 +40,7 @@ export function mountChat(live, doc, { room, moderation = null }) {
   let paused = false;
   let held = [];
   let joined = false; // the first snapshot replaces the log; later ones (reconnects) add to it
+  let hiddenUpTo = 0; // the highest seq dropped from the list to keep it short: older ones stay out
   const timeFormat = new Intl.DateTimeFormat(doc.documentElement.lang || undefined, {
     hour: "2-digit",
     minute: "2-digit",
@@ -104,6 +110,7 @@ export function mountChat(live, doc, { room, moderation = null }) {
 
   function insert(message) {
     if (!message || !message.id || byId.has(message.id)) return;
+    if (Number(message.seq) <= hiddenUpTo) return; // older than what the list keeps
     const stick = nearBottom();
     const item = render(message);
     let before = null;
@@ -113,8 +120,23 @@ export function mountChat(live, doc, { room, moderation = null }) {
     }
     log.insertBefore(item, before);
     byId.set(message.id, item);
+    trim(stick);
     updateEmpty();
     if (stick) scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  /** Drop the oldest messages beyond `keep`; a reader scrolled up keeps their place. */
+  function trim(stick) {
+    if (byId.size <= keep) return;
+    const height = scroller.scrollHeight;
+    while (byId.size > keep && log.firstElementChild) {
+      const oldest = log.firstElementChild;
+      hiddenUpTo = Math.max(hiddenUpTo, Number(oldest.dataset.seq) || 0);
+      byId.delete(oldest.dataset.id);
+      oldest.remove();
+    }
+    if (trimmedNote) trimmedNote.hidden = false;
+    if (!stick) scroller.scrollTop -= height - scroller.scrollHeight;
   }
 
   function anonymise(personId) {
@@ -197,6 +219,8 @@ export function mountChat(live, doc, { room, moderation = null }) {
     if (!joined) {
       log.replaceChildren();
       byId.clear();
+      hiddenUpTo = 0;
+      if (trimmedNote) trimmedNote.hidden = true;
       held = [];
       showPending();
     }
@@ -214,6 +238,12 @@ export function mountChat(live, doc, { room, moderation = null }) {
 
   live.onStatus((state) => {
     if (state === "connected") scroller.removeAttribute("aria-busy");
+  });
+  // a catch-up of more than one page while connected (a gap, a resync) is not news either
+  live.onCatchUp((stream, busy) => {
+    if (stream !== room) return;
+    if (busy) scroller.setAttribute("aria-busy", "true");
+    else if (live.status === "connected") scroller.removeAttribute("aria-busy");
   });
   live.on("chat:message", (message) => {
     if (message.room === room) receive(message);

@@ -37,6 +37,7 @@ export function connectLive({ room, socketOptions = {}, chrome = true }) {
   const handlers = new Map(); // type -> Set(handler)
   const snapshotHandlers = new Set();
   const statusHandlers = new Set();
+  const catchUpHandlers = new Set();
   const lastSeq = { [room]: 0, [EVENT_STREAM]: 0 };
   const held = { [room]: new Map(), [EVENT_STREAM]: new Map() }; // stream -> seq -> [type, payload]
   const syncing = { [room]: false, [EVENT_STREAM]: false };
@@ -82,6 +83,11 @@ export function connectLive({ room, socketOptions = {}, chrome = true }) {
       statusHandlers.add(fn);
       fn(status);
       return () => statusHandlers.delete(fn);
+    },
+    /** `fn(stream, busy)`: a catch-up of more than one page runs while connected, and ends. */
+    onCatchUp(fn) {
+      catchUpHandlers.add(fn);
+      return () => catchUpHandlers.delete(fn);
     },
     close() {
       ended = true;
@@ -164,6 +170,7 @@ export function connectLive({ room, socketOptions = {}, chrome = true }) {
    */
   async function syncStream(stream) {
     syncing[stream] = true;
+    let busy = false; // told the page that a long catch-up runs (only while connected)
     try {
       let after = lastSeq[stream];
       for (;;) {
@@ -182,12 +189,17 @@ export function connectLive({ room, socketOptions = {}, chrome = true }) {
         }
         drain(stream);
         if (!data.more || data.entries.length === 0) break;
+        if (!busy && ready) {
+          busy = true;
+          for (const fn of [...catchUpHandlers]) safely(fn, stream, true);
+        }
       }
     } catch (err) {
       if (!socket.connected) return false; // the reconnect catches up
       resyncWanted[stream] = true;
     } finally {
       syncing[stream] = false;
+      if (busy) for (const fn of [...catchUpHandlers]) safely(fn, stream, false);
     }
     if (ready && (resyncWanted[stream] || held[stream].size > 0)) {
       resyncWanted[stream] = false;
