@@ -33,6 +33,8 @@ TEXT = {
         "jump": "Zur Umfrage",
         "vote": "Antwort abgeben",
         "unpin": "Nicht mehr anheften",
+        "folded": "Wortwolke Geschlossen · 1 Antwort",
+        "reopen": "Wieder öffnen",
     },
     "en": {
         "tabs": ["Polls", "Questions", "People", "Workshops", "Report and exports"],
@@ -44,6 +46,8 @@ TEXT = {
         "jump": "To the poll",
         "vote": "Send answer",
         "unpin": "Stop pinning",
+        "folded": "Word cloud Closed · 1 answer",
+        "reopen": "Reopen",
     },
 }
 SECTIONS = ["polls", "questions", "people", "workshops", "exports"]
@@ -223,6 +227,65 @@ async def test_a_new_poll_is_noticed_voting_keeps_focus_and_closed_polls_fold(
     assert qa_box is not None
     assert qa_box["y"] - poll_box["y"] < 400
     assert await axe_violations(anna) == []
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+async def test_closed_polls_fold_to_one_line_in_the_console(
+    organiser_server: LiveServer, new_context: Any, connect: Any, lang: str
+) -> None:
+    server = organiser_server
+    text = TEXT[lang]
+    mod_client = await moderator(server, connect)
+    _, voter_token = await server.person(name=f"Falt {lang}")
+    voter = await connect(server.url, voter_token)
+    await voter.ok("room:join", {"room": "plenary"})
+    tag = uuid.uuid4().hex[:6]
+    closed = await open_poll(mod_client, kind="wordcloud", question=f"Gefaltet {tag}?")
+    await voter.ok("poll:vote", {**ref(closed), "words": ["Netzwerk"]})
+    await mod_client.ok("poll:close", ref(closed))
+    running = await open_poll(mod_client, kind="rating", question=f"Offen {tag}?")
+    draft = (
+        await mod_client.ok(
+            "poll:create", {"room": "plenary", "kind": "open", "question": f"Entwurf {tag}?"}
+        )
+    )["poll"]
+
+    _, mod_token = await server.person(Role.MODERATOR, name=f"Falter {lang}")
+    mod = await join(new_context, server, mod_token)
+    await _open(mod, f"{server.url}/moderator?lang={lang}#polls")
+
+    def card(poll: dict[str, Any]) -> Any:
+        return mod.locator(f"#polls-admin article[data-poll-id='{poll['id']}']")
+
+    # open polls and drafts stay unfolded; a closed one is one line: question, kind, status, count
+    for poll, action in ((running, "close"), (draft, "open")):
+        await expect(card(poll).locator("details.poll-box")).to_have_attribute("open", "")
+        await expect(card(poll).locator(f"button[data-action={action}]")).to_be_visible()
+    box = card(closed).locator("details.poll-box")
+    await expect(box).not_to_have_attribute("open", "")
+    summary = box.locator("summary.poll-summary")
+    await expect(summary).to_have_text(f"Gefaltet {tag}? {text['folded']}")
+    reopen = card(closed).get_by_role("button", name=text["reopen"])
+    await expect(reopen).to_be_hidden()
+    assert await axe_violations(mod) == []
+
+    # unfolded by keyboard, the whole card: reopen, delete, the exports
+    await summary.focus()
+    await mod.keyboard.press("Enter")
+    await expect(box).to_have_attribute("open", "")
+    await expect(reopen).to_be_visible()
+    await expect(card(closed).locator("button[data-action=remove]")).to_be_visible()
+    await expect(card(closed).locator("a[href$='results.csv']")).to_be_visible()
+    assert await axe_violations(mod) == []
+    # reopened, it stays unfolded; closed again, it folds again
+    await reopen.click()
+    await expect(card(closed).locator("button[data-action=close]")).to_be_visible()
+    await expect(summary).not_to_contain_text("·")  # the line says "closed" only when it is
+    for poll in (closed, running):
+        await mod_client.ok("poll:close", ref(poll))
+    await expect(box).not_to_have_attribute("open", "")
+    await expect(card(running).locator("details.poll-box")).not_to_have_attribute("open", "")
+    await mod_client.ok("poll:delete", ref(draft))
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])

@@ -94,6 +94,10 @@ async def test_word_cloud_rating_and_a_question_reach_the_presenter_view(
     ranked = _poll(bert, VISION, "#polls").locator(".poll-ranked-item[data-word='Klimaneutral']")
     await expect(ranked).to_contain_text("2")
     await vision.locator("button[data-action=close]").click()
+    # closed, it folds to one line; unfolded, it offers to reopen
+    await expect(vision.locator("details.poll-box")).not_to_have_attribute("open", "")
+    await expect(vision.locator(".poll-fold-note")).to_have_text("Geschlossen · 2 Antworten")
+    await vision.locator("summary.poll-summary").click()
     await expect(vision.locator("button[data-action=reopen]")).to_be_visible()
 
     # the rating of the room's mood shows its average
@@ -158,8 +162,10 @@ async def test_a_live_poll_with_a_countdown_from_the_console(
     await radio.press("Space")
     await mine.locator("button[type=submit]").press("Enter")
     await expect(mine.locator(".poll-mine")).to_contain_text("Förderung")
-    # the countdown closes the poll by itself; the final results reach everyone
-    await expect(poll.locator("button[data-action=reopen]")).to_be_visible(timeout=15_000)
+    # the countdown closes the poll by itself (it folds); the final results reach everyone
+    await expect(poll.locator("details.poll-box")).not_to_have_attribute("open", "", timeout=15_000)
+    await poll.locator("summary.poll-summary").click()
+    await expect(poll.locator("button[data-action=reopen]")).to_be_visible()
     await expect(mine.locator(".poll-timer")).to_be_hidden()
     await expect(mine.locator("form")).to_have_count(0)
     await expect(mine.locator(".poll-row", has_text="Förderung")).to_contain_text("1 (100 %)")

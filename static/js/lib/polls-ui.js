@@ -349,6 +349,10 @@ export function mountPollsModerator(live, doc) {
     const q = poll.question;
     v = {
       article: el("article", { className: "poll poll-admin", attrs: { "data-poll-id": poll.id, "data-kind": poll.kind } }),
+      // the plenary's fold: open polls and drafts unfolded, closed ones fold to one line
+      box: el("details", { className: "poll-box" }),
+      folded: null,
+      foldNote: el("span", { className: "poll-fold-note" }),
       status: el("p", { className: "poll-status" }),
       resultsBox: el("div", { className: "poll-results", attrs: { tabindex: "-1" } }),
       buttons: {
@@ -368,7 +372,9 @@ export function mountPollsModerator(live, doc) {
       el("a", { text: strings.export_json, attrs: { href: `/moderator/polls/${poll.id}/results.json`, download: "" } }),
     ]);
     const kind = el("span", { className: "badge", text: strings[`kind_${poll.kind}`] || poll.kind });
-    v.article.append(el("h3", { className: "poll-question", text: q }), kind, v.status, controls, v.resultsBox, exports);
+    const summaryLine = el("summary", { className: "poll-summary" }, [el("h3", { className: "poll-question", text: q }), " ", kind, " ", v.foldNote]);
+    v.box.append(summaryLine, v.status, controls, v.resultsBox, exports);
+    v.article.append(v.box);
     views.set(poll.id, v);
     return v;
   }
@@ -376,6 +382,14 @@ export function mountPollsModerator(live, doc) {
   function update(poll) {
     const v = view(poll);
     const onReveal = poll.settings.results !== "live";
+    const closed = poll.status === "closed";
+    if (v.folded !== closed) {
+      v.folded = closed; // only when the status changes: a moderator's own unfolding stays
+      v.box.open = !closed;
+      v.article.classList.toggle("poll-closed", closed);
+    }
+    const answers = poll.results ? format(strings.voters, { n: poll.results.voters }) : "";
+    v.foldNote.textContent = closed ? [strings.status_closed, answers].filter(Boolean).join(" · ") : "";
     v.status.textContent = statusText(poll, strings) + (onReveal ? ` · ${poll.revealed ? strings.revealed : strings.not_revealed}` : "");
     v.buttons.open.hidden = poll.status !== "draft";
     v.buttons.close.hidden = poll.status !== "open";
