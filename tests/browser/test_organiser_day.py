@@ -243,7 +243,8 @@ async def test_closed_polls_fold_to_one_line_in_the_console(
     closed = await open_poll(mod_client, kind="wordcloud", question=f"Gefaltet {tag}?")
     await voter.ok("poll:vote", {**ref(closed), "words": ["Netzwerk"]})
     await mod_client.ok("poll:close", ref(closed))
-    running = await open_poll(mod_client, kind="rating", question=f"Offen {tag}?")
+    # a word cloud without answers yet: no cloud to draw (it broke the list once)
+    running = await open_poll(mod_client, kind="wordcloud", question=f"Offen {tag}?")
     draft = (
         await mod_client.ok(
             "poll:create", {"room": "plenary", "kind": "open", "question": f"Entwurf {tag}?"}

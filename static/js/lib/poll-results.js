@@ -61,6 +61,7 @@ function measurer(cloud) {
 
 /** Pack the cloud's words around its centre; they keep their places while counts grow. */
 function drawCloud(cloud, words, memory) {
+  if (!cloud) return; // no answers yet: no cloud, only the note
   const width = cloud.clientWidth;
   const height = cloud.clientHeight;
   if (!width || !height || !words.length) return; // not shown yet: the words flow as text
