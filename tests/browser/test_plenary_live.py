@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
-import pytest
 from playwright.async_api import Page, expect
 
 from conference.auth.roles import Role
 from conference.rooms.handlers import SYNC_LIMIT
 from tests.browser.people import console_section, join
-from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
+from tests.fixtures.live_server import LiveServer
 
 ROOM = "plenary"
 FAILING_WEBSOCKET = """
@@ -145,31 +143,17 @@ async def test_the_length_limit_is_shown(memory_server: LiveServer, new_context)
     assert await page.locator("#chat-input").get_attribute("maxlength") == "1000"
 
 
-@pytest.fixture(scope="module")
-def busy_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server that lets one client send hundreds of messages at once."""
-    server = start_servers(
-        tmp_path_factory.mktemp("busy-server"),
-        extra_env={
-            "CONFERENCE_RATE_LIMIT_BURST": "2000",
-            "CONFERENCE_RATE_LIMIT_PER_SECOND": "500",
-        },
-    )
-    yield server
-    stop_servers(server)
-
-
 async def test_a_long_absence_is_caught_up_page_by_page_without_a_hole(
-    busy_server: LiveServer, new_context, connect
+    chatty_server: LiveServer, new_context, connect
 ) -> None:
-    _, anna_token = await busy_server.person(name="Anna Abwesend")
-    _, bert_token = await busy_server.person(name="Bert Viel")
-    anna = await join(new_context, busy_server, anna_token)
+    _, anna_token = await chatty_server.person(name="Anna Abwesend")
+    _, bert_token = await chatty_server.person(name="Bert Viel")
+    anna = await join(new_context, chatty_server, anna_token)
     await anna.evaluate(
         "() => { window.snapshots = 0; window.conferenceLive.onSnapshot(() => snapshots++); }"
     )
     assert await anna.evaluate("window.snapshots") == 1
-    bert = await connect(busy_server.url, bert_token)
+    bert = await connect(chatty_server.url, bert_token)
     await bert.ok("room:join", {"room": ROOM})
 
     async def say(prefix: str, count: int) -> None:
