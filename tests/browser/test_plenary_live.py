@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
-import pytest
 from playwright.async_api import Page, expect
 
 from conference.auth.roles import Role
 from conference.rooms.handlers import SYNC_LIMIT
 from tests.browser.people import console_section, join
 from tests.fixtures.browser import axe_violations
-from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
+from tests.fixtures.live_server import LiveServer
 
 ROOM = "plenary"
 KEEP = 300  # CHAT_KEEP in static/js/lib/chat-ui.js: the messages a chat list keeps
@@ -153,37 +151,23 @@ async def test_the_length_limit_is_shown(memory_server: LiveServer, new_context)
     assert await page.locator("#chat-input").get_attribute("maxlength") == "1000"
 
 
-@pytest.fixture(scope="module")
-def busy_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server that lets one client send hundreds of messages at once."""
-    server = start_servers(
-        tmp_path_factory.mktemp("busy-server"),
-        extra_env={
-            "CONFERENCE_RATE_LIMIT_BURST": "2000",
-            "CONFERENCE_RATE_LIMIT_PER_SECOND": "500",
-        },
-    )
-    yield server
-    stop_servers(server)
-
-
 async def test_a_long_absence_is_caught_up_page_by_page_and_the_list_keeps_the_last_300(
-    busy_server: LiveServer, new_context, connect
+    chatty_server: LiveServer, new_context, connect
 ) -> None:
-    _, anna_token = await busy_server.person(name="Anna Abwesend")
-    _, eric_token = await busy_server.person(name="Eric English")
-    _, bert_token = await busy_server.person(name="Bert Viel")
-    anna = await join(new_context, busy_server, anna_token)
+    _, anna_token = await chatty_server.person(name="Anna Abwesend")
+    _, eric_token = await chatty_server.person(name="Eric English")
+    _, bert_token = await chatty_server.person(name="Bert Viel")
+    anna = await join(new_context, chatty_server, anna_token)
     await anna.evaluate(
         "() => { window.snapshots = 0; window.conferenceLive.onSnapshot(() => snapshots++); }"
     )
     assert await anna.evaluate("window.snapshots") == 1
     # an English page that stays and gets every message live
     eric = await (await new_context()).new_page()
-    await eric.goto(f"{busy_server.url}/join/{eric_token}?lang=en")
+    await eric.goto(f"{chatty_server.url}/join/{eric_token}?lang=en")
     await expect(eric.locator("body[data-live='connected']")).to_be_attached(timeout=10_000)
     await expect(eric.locator("html")).to_have_attribute("lang", "en")
-    bert = await connect(busy_server.url, bert_token)
+    bert = await connect(chatty_server.url, bert_token)
     await bert.ok("room:join", {"room": ROOM})
 
     sent: dict[str, int] = {}  # body -> seq

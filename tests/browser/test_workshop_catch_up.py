@@ -5,40 +5,24 @@ hole, and says at the top that older ones are hidden."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from playwright.async_api import expect
 
 from conference.auth.roles import Role
 from conference.rooms.handlers import SYNC_LIMIT
 from tests.browser.people import join
-from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
+from tests.fixtures.live_server import LiveServer
 
 ROOM = "vernetzung"
 MISSED = SYNC_LIMIT + 100
 KEEP = 300  # CHAT_KEEP in static/js/lib/chat-ui.js
 
 
-@pytest.fixture(scope="module")
-def workshop_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server that lets the facilitator send hundreds of messages at once."""
-    server = start_servers(
-        tmp_path_factory.mktemp("workshop-catch-up"),
-        extra_env={
-            "CONFERENCE_RATE_LIMIT_BURST": "2000",
-            "CONFERENCE_RATE_LIMIT_PER_SECOND": "500",
-        },
-    )
-    yield server
-    stop_servers(server)
-
-
 async def test_a_workshop_page_away_for_600_messages_shows_the_last_300_once(
-    workshop_server: LiveServer, new_context, connect: Any
+    chatty_server: LiveServer, new_context, connect: Any
 ) -> None:
-    server = workshop_server
+    server = chatty_server
     _, mod_token = await server.person(Role.MODERATOR, name="Orga")
     mod = await connect(server.url, mod_token)
     person_id, token = await server.person(name="Paula Pause")

@@ -4,31 +4,14 @@ up completely after reconnecting: every message once, in order, without a hole."
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from conference.rooms.handlers import SYNC_LIMIT
-from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
+from tests.fixtures.live_server import LiveServer
 from tests.realtime.test_reconnect import Follower, abort_connection
 
 ROOM = "plenary"
 MISSED = 700
-
-
-@pytest.fixture(scope="module")
-def chatty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server that lets one client send hundreds of messages at once."""
-    server = start_servers(
-        tmp_path_factory.mktemp("chatty-server"),
-        extra_env={
-            "CONFERENCE_RATE_LIMIT_BURST": "2000",
-            "CONFERENCE_RATE_LIMIT_PER_SECOND": "500",
-        },
-    )
-    yield server
-    stop_servers(server)
 
 
 async def catch_up(client: Any, follower: Follower) -> int:
