@@ -1,6 +1,6 @@
 // The plenary page: stream, agenda, presence, chat, reactions (and polls and Q&A).
 import { mountAgenda, mountPresenceCount } from "./lib/agenda-ui.js";
-import { CHAT_KEEP, mountChat } from "./lib/chat-ui.js";
+import { mountChat } from "./lib/chat-ui.js";
 import { mountGalleryParticipant } from "./lib/gallery-ui.js";
 import { connectLive } from "./lib/live.js";
 import { pageData } from "./lib/page.js";
@@ -17,7 +17,7 @@ const live = connectLive({ room });
 mountStream(live, document, { stream: data.stream || { kind: "none" }, startsAt: data.starts_at, strings: data.strings || {} });
 mountAgenda(live, document);
 mountPresenceCount(live, document, room);
-mountChat(live, document, { room, keep: CHAT_KEEP });
+mountChat(live, document, { room });
 mountReactions(live, document, room);
 mountPollsParticipant(live, document);
 mountQaParticipant(live, document);

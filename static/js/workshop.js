@@ -1,7 +1,7 @@
 // A workshop's room page: its chat, presence, timer, help, polls, and (for its facilitator
 // and moderators) who is here. Participants go back to the plenary when the phase ends.
 import { mountPresenceCount } from "./lib/agenda-ui.js";
-import { CHAT_KEEP, mountChat } from "./lib/chat-ui.js";
+import { mountChat } from "./lib/chat-ui.js";
 import { mountGalleryFacilitator } from "./lib/gallery-ui.js";
 import { connectLive } from "./lib/live.js";
 import { el, format, pageData, say } from "./lib/page.js";
@@ -28,7 +28,7 @@ function leaveFor(url, text) {
 }
 
 mountPresenceCount(live, document, room, () => refreshPeople());
-mountChat(live, document, { room, keep: CHAT_KEEP, moderation: data.manager ? moderation() : null });
+mountChat(live, document, { room, moderation: data.manager ? moderation() : null });
 if (data.manager) mountPollsModerator(live, document);
 if (data.manager) mountGalleryFacilitator(live, document);
 else mountPollsParticipant(live, document);

@@ -5,7 +5,7 @@ import { el, format, pageData, say } from "./page.js";
 
 const NEAR_BOTTOM_PX = 48;
 const SLOW_MS = 1500;
-/** How many messages the plenary and workshop pages keep in the DOM (older ones stay on the server). */
+/** How many messages a page keeps in the DOM (older ones stay on the server and in the exports). */
 export const CHAT_KEEP = 300;
 
 /**
@@ -13,9 +13,9 @@ export const CHAT_KEEP = 300;
  * @param {Document} doc
  * @param {{room: string, keep?: number, moderation?: {deleteMessage(message): void, mute(person, muted): void, remove(person): void}}} options
  *   `keep`: at most this many messages stay in the list, the oldest go (a note says so);
- *   without it the list keeps everything
+ *   CHAT_KEEP unless given
  */
-export function mountChat(live, doc, { room, keep = Infinity, moderation = null }) {
+export function mountChat(live, doc, { room, keep = CHAT_KEEP, moderation = null }) {
   const strings = pageData("chat-data").strings || {};
   const log = doc.getElementById("chat-log");
   const scroller = doc.getElementById("chat-scroll") || log;
