@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_ip_addresses: Literal["none", "shortened"] = "none"
     deletion_interval_seconds: float = Field(default=3600.0, ge=1)
+    attendance_seen_seconds: float = Field(default=30.0, ge=0.5)
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

@@ -16,7 +16,7 @@ class Visit:
     person_id: str
     room: str
     entered_at: dt.datetime
-    left_at: dt.datetime  # visits still open are closed at the time the report is built
+    left_at: dt.datetime  # an open visit: when it was last seen (never seen: the report's time)
 
 
 def merged(intervals: Iterable[Interval]) -> list[Interval]:

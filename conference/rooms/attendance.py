@@ -4,6 +4,11 @@ Every join of a room opens a visit and every leave (or disconnect) closes it. Vi
 in batches, about once a second, so a join storm costs one transaction a second rather than
 one per person. Nothing here is acknowledged to anyone; when the app stops, the open visits of
 this process are closed at that moment.
+
+While a visit is open, its `left_at` says until when it was seen: every `seen_seconds` the
+process moves it on for all its open visits. So a process that dies (SIGKILL, a crash, a lost
+host) leaves its visits ended at most that long before it died, not open until the report is
+built days later.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from conference.storage.tables import attendance, people
 log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 1.0
+SEEN_SECONDS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +44,22 @@ class _Entry:
 class Attendance:
     """This process's visits, queued and written in batches."""
 
-    def __init__(self, db: Database, event_id: str, *, interval: float = FLUSH_SECONDS) -> None:
+    def __init__(
+        self,
+        db: Database,
+        event_id: str,
+        *,
+        interval: float = FLUSH_SECONDS,
+        seen_seconds: float = SEEN_SECONDS,
+    ) -> None:
         self._db = db
         self._event_id = event_id
         self._interval = interval
+        self._seen_seconds = seen_seconds
         self._entries: list[_Entry] = []
         self._exits: dict[str, dt.datetime] = {}
         self._open: set[str] = set()
+        self._seen_at = utcnow()
 
     def enter(self, room: str, person: Person) -> str:
         """Open a visit; returns its id, which `leave` closes."""
@@ -66,8 +81,16 @@ class Attendance:
             except Exception:
                 log.exception("writing attendance failed; retrying")
 
+    def _seen(self) -> dict[str, dt.datetime]:
+        """The open visits' `left_at` moved on to now, once every `seen_seconds`."""
+        now = utcnow()
+        if not self._open or (now - self._seen_at).total_seconds() < self._seen_seconds:
+            return {}
+        self._seen_at = now
+        return dict.fromkeys(self._open, now)
+
     async def flush(self) -> None:
-        entries, exits = self._entries, self._exits
+        entries, exits = self._entries, {**self._seen(), **self._exits}
         if not entries and not exits:
             return
         self._entries, self._exits = [], {}

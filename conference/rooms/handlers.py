@@ -118,7 +118,13 @@ async def _me(ctx: Context, reader: LazyReader, room: str, shared: Any) -> dict[
 @contextlib.asynccontextmanager
 async def _lifetime(services: Services) -> AsyncIterator[None]:
     """Presence and attendance follow every connection out of its rooms."""
-    attendance = services.parts.add(Attendance(services.db, services.event.id))
+    attendance = services.parts.add(
+        Attendance(
+            services.db,
+            services.event.id,
+            seen_seconds=services.settings.attendance_seen_seconds,
+        )
+    )
 
     async def left(connection: Connection, room: str) -> None:
         visit = connection.visits.pop(room, None)
