@@ -94,6 +94,8 @@ if [ "$WITH_TEST" = 1 ]; then
     # the tests start a cluster of their own with initdb/pg_ctl (tests/fixtures/postgres_server.py)
     compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || wanted+=(postgresql)
     [ -x /usr/bin/chromium ] || wanted+=(chromium fonts-liberation)
+    # the reactions are emoji: screenshots (scripts/screenshots.py) show them, not empty boxes
+    [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || wanted+=(fonts-noto-color-emoji)
     if [ "${#wanted[@]}" -gt 0 ]; then
         apt_install "${wanted[@]}"
     fi
