@@ -152,22 +152,22 @@ async def test_the_length_limit_is_shown(memory_server: LiveServer, new_context)
 
 
 async def test_a_long_absence_is_caught_up_page_by_page_and_the_list_keeps_the_last_300(
-    chatty_server: LiveServer, new_context, connect
+    unlimited_server: LiveServer, new_context, connect
 ) -> None:
-    _, anna_token = await chatty_server.person(name="Anna Abwesend")
-    _, eric_token = await chatty_server.person(name="Eric English")
-    _, bert_token = await chatty_server.person(name="Bert Viel")
-    anna = await join(new_context, chatty_server, anna_token)
+    _, anna_token = await unlimited_server.person(name="Anna Abwesend")
+    _, eric_token = await unlimited_server.person(name="Eric English")
+    _, bert_token = await unlimited_server.person(name="Bert Viel")
+    anna = await join(new_context, unlimited_server, anna_token)
     await anna.evaluate(
         "() => { window.snapshots = 0; window.conferenceLive.onSnapshot(() => snapshots++); }"
     )
     assert await anna.evaluate("window.snapshots") == 1
     # an English page that stays and gets every message live
     eric = await (await new_context()).new_page()
-    await eric.goto(f"{chatty_server.url}/join/{eric_token}?lang=en")
+    await eric.goto(f"{unlimited_server.url}/join/{eric_token}?lang=en")
     await expect(eric.locator("body[data-live='connected']")).to_be_attached(timeout=10_000)
     await expect(eric.locator("html")).to_have_attribute("lang", "en")
-    bert = await connect(chatty_server.url, bert_token)
+    bert = await connect(unlimited_server.url, bert_token)
     await bert.ok("room:join", {"room": ROOM})
 
     sent: dict[str, int] = {}  # body -> seq

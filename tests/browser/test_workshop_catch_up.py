@@ -20,9 +20,9 @@ KEEP = 300  # CHAT_KEEP in static/js/lib/chat-ui.js
 
 
 async def test_a_workshop_page_away_for_600_messages_shows_the_last_300_once(
-    chatty_server: LiveServer, new_context, connect: Any
+    unlimited_server: LiveServer, new_context, connect: Any
 ) -> None:
-    server = chatty_server
+    server = unlimited_server
     _, mod_token = await server.person(Role.MODERATOR, name="Orga")
     mod = await connect(server.url, mod_token)
     person_id, token = await server.person(name="Paula Pause")

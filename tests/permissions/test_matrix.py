@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 import websockets
 
 from conference.auth.presenter import PRESENTER_EVENTS
 from conference.capabilities import CAPABILITIES
 from conference.realtime.dispatch import Route
 from tests.fixtures.asserted import saw_code
-from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
+from tests.fixtures.live_server import LiveServer
 from tests.permissions.harness import Matrix, prepare
 from tests.permissions.table import EXPECTED, HANDSHAKE, OK, Who
 
@@ -75,29 +73,14 @@ def test_without_a_session_the_verdict_is_always_the_handshake() -> None:
     assert not overridden
 
 
-@pytest.fixture(scope="module")
-def matrix_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server of its own (its state, the workshop phase above all, is the matrix's alone),
-    without rate limits."""
-    server = start_servers(
-        tmp_path_factory.mktemp("matrix-server"),
-        extra_env={
-            "CONFERENCE_RATE_LIMIT_PER_SECOND": "100000",
-            "CONFERENCE_RATE_LIMIT_BURST": "100000",
-        },
-    )
-    yield server
-    stop_servers(server)
-
-
 def _report(matrix: Matrix) -> None:
     assert not matrix.failures, f"{len(matrix.failures)} verdicts differ:\n" + "\n".join(
         matrix.failures
     )
 
 
-async def test_every_event_as_every_identity(matrix_server: LiveServer, connect: Any) -> None:
-    matrix = await prepare(matrix_server, connect, staff=2, identities=list(Who), workshops=True)
+async def test_every_event_as_every_identity(unlimited_server: LiveServer, connect: Any) -> None:
+    matrix = await prepare(unlimited_server, connect, staff=2, identities=list(Who), workshops=True)
     for event in sorted(ROUTES):
         if event in EXPECTED:
             await matrix.check(event, EXPECTED[event])
@@ -135,14 +118,16 @@ class RawSocket:
                     return str(frame)
 
 
-async def test_without_a_session_no_event_is_taken(matrix_server: LiveServer, connect: Any) -> None:
+async def test_without_a_session_no_event_is_taken(
+    unlimited_server: LiveServer, connect: Any
+) -> None:
     """No credentials: the namespace is refused with auth.required, and events sent anyway
     (bypassing the client library) are refused with auth.required and change nothing."""
-    matrix = await prepare(matrix_server, connect, staff=1, identities=[], workshops=True)
+    matrix = await prepare(unlimited_server, connect, staff=1, identities=[], workshops=True)
     payloads = {event: await matrix.payload(EXPECTED[event]) for event in sorted(ROUTES)}
     before = await matrix.arrange.readback()
-    _, token = await matrix_server.person(name="Später angemeldet")
-    url = matrix_server.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    _, token = await unlimited_server.person(name="Später angemeldet")
+    url = unlimited_server.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
     async with websockets.connect(url) as ws:
         raw = RawSocket(ws)
         await raw.next("0")

@@ -30,12 +30,12 @@ async def catch_up(client: Any, follower: Follower) -> int:
 
 
 async def test_a_page_away_for_700_messages_gets_every_one_once(
-    chatty_server: LiveServer, connect
+    unlimited_server: LiveServer, connect
 ) -> None:
     assert MISSED > SYNC_LIMIT
-    url = chatty_server.url
-    _, anna_token = await chatty_server.person(name="Anna Vielschreiberin")
-    _, vera_token = await chatty_server.person(name="Vera Weg")
+    url = unlimited_server.url
+    _, anna_token = await unlimited_server.person(name="Anna Vielschreiberin")
+    _, vera_token = await unlimited_server.person(name="Vera Weg")
     anna = await connect(url, anna_token)
     vera = await connect(url, vera_token)
     await anna.ok("room:join", {"room": ROOM})

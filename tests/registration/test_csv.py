@@ -27,6 +27,8 @@ GOOD = (
     "Ohne Adresse,Verein,,Digitalisierung im Mittelstand,\n"
 )
 
+LINKS_HEADER = ["name", "organisation", "email", "workshop_first", "workshop_second", "join_link"]
+
 
 def cli_env(tmp_path: Path) -> dict[str, str]:
     env = {
@@ -72,14 +74,7 @@ async def test_cli_imports_a_comma_file_and_prints_the_links(tmp_path: Path) -> 
     result = run(env, str(source))
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == [
-        "name",
-        "organisation",
-        "email",
-        "workshop_first",
-        "workshop_second",
-        "join_link",
-    ]
+    assert rows[0] == LINKS_HEADER
     assert [r[:3] for r in rows[1:]] == [
         ["Anna Schneider", "IHK Musterstadt", "anna@example.org"],
         ["Yılmaz, Mehmet", "Metallbau Yılmaz GmbH", "mehmet@example.org"],
@@ -130,14 +125,7 @@ async def test_cli_reads_german_excel_semicolons_with_a_bom(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     rows = list(csv.reader(io.StringIO(output.read_text(encoding="utf-8")), delimiter=";"))
-    assert rows[0] == [
-        "name",
-        "organisation",
-        "email",
-        "workshop_first",
-        "workshop_second",
-        "join_link",
-    ]
+    assert rows[0] == LINKS_HEADER
     assert rows[1][:3] == [
         "Jürgen Weiß",
         "Stadtwerke Süd, Abteilung Energie",
@@ -219,14 +207,7 @@ async def test_moderators_download_participants_with_working_links(reg_server: L
     assert 'filename="kickoff-participants.csv"' in response.headers["content-disposition"]
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == [
-        "name",
-        "organisation",
-        "email",
-        "workshop_first",
-        "workshop_second",
-        "join_link",
-    ]
+    assert rows[0] == LINKS_HEADER
     (row,) = [r for r in rows if r[2] == email]
     assert row[0] == "'=Export Person"
     assert "Moderation" not in [r[0] for r in rows]  # participants only
