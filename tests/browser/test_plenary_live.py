@@ -221,10 +221,19 @@ async def test_a_long_absence_is_caught_up_page_by_page_and_the_list_keeps_the_l
     await expect(eric.locator("#chat-trimmed")).to_have_text("Older messages are hidden.")
 
     # the page is away (a closed laptop lid) while 700 messages are said; back, it shows the
-    # last 300 of them once, in order
+    # last 300 of them once, in order. Eric has paused the chat meanwhile (WCAG 2.2.2): the
+    # page counts all 700 as waiting but holds no more than the list would keep
     await anna.evaluate("window.conferenceLive.socket.disconnect()")
     await expect(anna.locator("body")).to_have_attribute("data-live", "reconnecting")
+    pause = eric.get_by_role("button", name="Pause new messages")
+    await pause.click()
     await say("weg", 700)
+    await expect(eric.locator("#chat-pending")).to_have_text(
+        "700 new messages held back while paused."
+    )
+    assert await _bodies(eric, "weg-") == []
+    await pause.click()
+    await expect(eric.locator("#chat-pending")).to_have_text("")
     await anna.evaluate("window.conferenceLive.socket.connect()")
     await expect(anna.locator("body")).to_have_attribute("data-live", "connected", timeout=30_000)
     newest = last()[-1]

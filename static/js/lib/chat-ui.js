@@ -39,6 +39,7 @@ export function mountChat(live, doc, { room, keep = CHAT_KEEP, moderation = null
   // WCAG 2.2.2: the reader may pause the automatic updates; messages wait until resumed
   let paused = false;
   let held = [];
+  let heldDropped = 0; // messages that arrived while paused but fell out of `keep` before resuming
   let joined = false; // the first snapshot replaces the log; later ones (reconnects) add to it
   let hiddenUpTo = 0; // the highest seq dropped from the list to keep it short: older ones stay out
   const timeFormat = new Intl.DateTimeFormat(doc.documentElement.lang || undefined, {
@@ -157,7 +158,8 @@ export function mountChat(live, doc, { room, keep = CHAT_KEEP, moderation = null
 
   function showPending() {
     if (!pendingNote) return;
-    pendingNote.textContent = paused ? (held.length ? format(strings.pending, { n: held.length }) : strings.paused) : "";
+    const waiting = held.length + heldDropped;
+    pendingNote.textContent = paused ? (waiting ? format(strings.pending, { n: waiting }) : strings.paused) : "";
   }
 
   function setPaused(value) {
@@ -166,6 +168,7 @@ export function mountChat(live, doc, { room, keep = CHAT_KEEP, moderation = null
     if (!paused) {
       const waiting = held;
       held = [];
+      heldDropped = 0;
       for (const message of waiting) insert(message);
     }
     showPending();
@@ -177,6 +180,13 @@ export function mountChat(live, doc, { room, keep = CHAT_KEEP, moderation = null
       return;
     }
     held.push(message);
+    // a long pause in a busy room must not grow without bound: the list would drop them anyway
+    while (held.length > keep) {
+      const oldest = held.shift();
+      hiddenUpTo = Math.max(hiddenUpTo, Number(oldest.seq) || 0);
+      heldDropped += 1;
+      if (trimmedNote) trimmedNote.hidden = false;
+    }
     showPending();
   }
 
@@ -222,6 +232,7 @@ export function mountChat(live, doc, { room, keep = CHAT_KEEP, moderation = null
       hiddenUpTo = 0;
       if (trimmedNote) trimmedNote.hidden = true;
       held = [];
+      heldDropped = 0;
       showPending();
     }
     // after a reconnect the page keeps what it showed: live.js replays everything since
