@@ -1,14 +1,18 @@
-"""reaction:send — counted, and broadcast as one aggregate per room and second."""
+"""reaction:send — counted, and broadcast as one aggregate per room and second; the counts are
+kept per minute in SQL (conference/reactions/store.py) for the console's totals and the
+report's mood in the room."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from conference.reactions import store
 from conference.realtime import audiences
 from conference.realtime.capability import Capability, loops
 from conference.realtime.dispatch import Context, Payload, Router
@@ -37,7 +41,6 @@ async def send(ctx: Context, payload: ReactionSend) -> None:
 
 async def broadcast_aggregates(services: Services) -> None:
     """Once a second, whichever process holds a room's lease sends that room's counts."""
-    event_id = services.event.id
     while True:
         await asyncio.sleep(TICK_SECONDS)
         for room in services.rooms.ids():
@@ -48,11 +51,32 @@ async def broadcast_aggregates(services: Services) -> None:
                     continue
                 counts = await services.state.pop_counters(_counter(room))
                 if counts:
-                    services.publisher.send_volatile(
-                        "reaction:burst",
-                        {"room": room, "counts": counts},
-                        audiences.room(event_id, room),
-                    )
+                    await _send(services, room, counts)
 
 
-capability = Capability("reactions", router, lifetime=loops(broadcast_aggregates))
+async def _send(services: Services, room: str, counts: dict[str, int]) -> None:
+    """Kept first, then sent with the room's totals: a console that joins between the two
+    finds the totals in its snapshot or in the burst, never counted twice."""
+    payload: dict[str, Any] = {"room": room, "counts": counts}
+    try:
+        async with services.db.write() as conn:
+            payload["totals"] = await store.add(
+                conn, services.event.id, room, services.clock.now(), counts
+            )
+    except Exception as error:  # the database away: the room still sees the moment's reactions
+        log.warning("reaction counts of %s not kept: %s", room, error)
+    services.publisher.send_volatile(
+        "reaction:burst", payload, audiences.room(services.event.id, room)
+    )
+
+
+async def _shared(
+    services: Services, conn: AsyncConnection, room: str, manager: bool
+) -> dict[str, Any] | None:
+    """Managers see the room's totals so far; participants only the live bursts."""
+    if not manager:
+        return None
+    return {"totals": await store.totals(conn, services.event.id, room)}
+
+
+capability = Capability("reactions", router, shared=_shared, lifetime=loops(broadcast_aggregates))

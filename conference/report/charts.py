@@ -102,6 +102,30 @@ def attendance(
     return Chart(_png(figure), alt)
 
 
+def stacked(
+    slots: Sequence[dt.datetime],
+    series: Sequence[tuple[str, Sequence[int]]],
+    alt: str,
+    zone: dt.tzinfo,
+    width: dt.timedelta,
+) -> Chart:
+    """Columns over the day, one per time slot, stacked by series (the reactions by kind)."""
+    figure, axes = plt.subplots(figsize=(6.8, 2.8))
+    times = [slot.astimezone(zone) for slot in slots]
+    bottom = [0] * len(times)
+    colours = (INK, ACCENT, SECOND, "#6b4c9a", "#7a6a2f")
+    days = width / dt.timedelta(days=1) * 0.85
+    for (label, counts), colour in zip(series, colours * 2, strict=False):
+        axes.bar(times, counts, bottom=bottom, width=days, align="edge", color=colour, label=label)
+        bottom = [b + n for b, n in zip(bottom, counts, strict=True)]
+    if times:
+        axes.xaxis.set_major_formatter(DateFormatter("%H:%M", tz=zone))  # type: ignore[no-untyped-call]
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.legend(frameon=False, fontsize=8, ncols=min(5, len(series)))
+    axes.spines[["top", "right"]].set_visible(False)
+    return Chart(_png(figure), alt)
+
+
 def _dark(word: str, font_size: int, *args: Any, **kwargs: Any) -> str:
     """Dark colours only: every word keeps its contrast on white."""
     return (INK, ACCENT, SECOND)[len(word) % 3]

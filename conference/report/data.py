@@ -21,6 +21,7 @@ from conference.gallery import store as gallery_store
 from conference.polls import store as poll_store
 from conference.polls.export import answer_text, results_of
 from conference.qa.store import VISIBLE
+from conference.reactions import store as reaction_store
 from conference.realtime.room_log import EVENT_STREAM
 from conference.report import attendance as counting
 from conference.report.notes import phase_close_notes
@@ -118,6 +119,7 @@ class ReportData:
     question_counts: dict[str, int]
     workshops: list[WorkshopPart]
     room_titles: dict[str, str] = field(default_factory=dict)
+    reactions: list[tuple[dt.datetime, str, int]] = field(default_factory=list)  # minute, emoji, n
 
     @property
     def delete_on(self) -> dt.date:
@@ -334,6 +336,7 @@ async def gather(
                     people=await _seated_names(conn, event.id, room.id) if names else [],
                 )
             )
+        reactions = await reaction_store.per_minute(conn, event.id)
     titles = {room.id: room.title for room in rooms}
     return ReportData(
         event=event,
@@ -349,4 +352,5 @@ async def gather(
         question_counts=question_counts,
         workshops=workshops,
         room_titles=titles,
+        reactions=reactions,
     )

@@ -85,7 +85,7 @@ class Document:
 def chart_count(data: ReportData) -> int:
     """How many charts the composition draws (for the progress of a build)."""
     drawn = sum(1 for part in data.polls if part.poll["kind"] != "open")
-    return drawn + 1  # the attendance curve
+    return drawn + 1 + bool(data.reactions)  # the attendance curve, the mood in the room
 
 
 class _Writer:
@@ -227,6 +227,73 @@ class _Writer:
                     frozenset({1, 2, 3, 4, 5}),
                 )
             )
+
+    def reaction_names(self) -> dict[str, str]:
+        _ = self._
+        return {
+            "👏": _("Applause"),
+            "👍": _("Agree"),
+            "❤️": _("Love it"),
+            "😂": _("Funny"),
+            "🤔": _("Thinking"),
+        }
+
+    def mood(self) -> None:
+        """The reactions over the day: totals, and columns per time slot with their table."""
+        _, minutes = self._, self.data.reactions
+        self.add(Heading(2, _("The mood in the room"), "mood"))
+        if not minutes:
+            self.add(Paragraph(_("No reactions were sent.")))
+            return
+        names = self.reaction_names()
+        kinds = [emoji for emoji in names if any(e == emoji for _m, e, _n in minutes)]
+        kinds += sorted({e for _m, e, _n in minutes} - set(kinds))
+        total = {emoji: sum(n for _m, e, n in minutes if e == emoji) for emoji in kinds}
+        self.add(
+            Paragraph(
+                _(
+                    "Participants could react at any time with one of five symbols; each reaction "
+                    "is counted without a name."
+                )
+            ),
+            Facts([(names.get(emoji, emoji), str(total[emoji])) for emoji in kinds]),
+        )
+        first, last = minutes[0][0], minutes[-1][0]
+        width = next(
+            (
+                dt.timedelta(minutes=m)
+                for m in (5, 10, 15, 30, 60)
+                if (last - first) / dt.timedelta(minutes=m) < 24
+            ),
+            dt.timedelta(hours=2),
+        )
+        slots: dict[dt.datetime, dict[str, int]] = {}
+        for minute, emoji, n in minutes:
+            slot = first + (minute - first) // width * width
+            slots.setdefault(slot, {}).setdefault(emoji, 0)
+            slots[slot][emoji] += n
+        times = sorted(slots)
+        busiest = max(times, key=lambda t: sum(slots[t].values()))
+        self.progress("charts")
+        alt = _(
+            "Column chart of the reactions over the day, %(minutes)s minutes per column: "
+            "%(total)s in all, the most at %(time)s. The table below gives the numbers."
+        ) % {
+            "minutes": int(width / dt.timedelta(minutes=1)),
+            "total": sum(total.values()),
+            "time": self.time(busiest),
+        }
+        series = [
+            (names.get(emoji, emoji), [slots[t].get(emoji, 0) for t in times]) for emoji in kinds
+        ]
+        chart = charts.stacked(times, series, alt, self.zone, width)
+        table = TableBlock(
+            _("Reactions over the day"),
+            [_("Time"), *(names.get(emoji, emoji) for emoji in kinds)],
+            [[self.time(t), *(str(slots[t].get(e, 0)) for e in kinds)] for t in times],
+            frozenset(range(1, len(kinds) + 1)),
+        )
+        self.add(Figure(chart, _("Reactions over the day"), table))
 
     def polls(self) -> None:
         _ = self._
@@ -453,7 +520,8 @@ class _Writer:
                     "What was recorded: the registrations (name, organisation, e-mail address, "
                     "workshop choices), when each person entered and left each room, the votes "
                     "in polls, questions and their upvotes, chat messages, the workshops' notes "
-                    "and key results and their upvotes."
+                    "and key results and their upvotes. Reactions were counted per minute, "
+                    "without names."
                 )
             ),
             Paragraph(
@@ -505,6 +573,7 @@ def compose(
     writer = _Writer(data, translations, progress or (lambda label: None))
     writer.cover()
     writer.attendance()
+    writer.mood()
     writer.polls()
     writer.questions()
     writer.workshops()

@@ -86,6 +86,18 @@ event_state = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# the mood in the room: reactions counted per room, minute and emoji (no person: a reaction is
+# anonymous), added to by whichever process sends the room's aggregate each second
+reaction_counts = sa.Table(
+    "reaction_counts",
+    metadata,
+    sa.Column("event_id", sa.String(64), primary_key=True),
+    sa.Column("room", sa.String(64), primary_key=True),
+    sa.Column("minute", sa.DateTime(timezone=True), primary_key=True),
+    sa.Column("emoji", sa.String(16), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+
 chat_messages = sa.Table(
     "chat_messages",
     metadata,

@@ -39,3 +39,15 @@ async def test_reactions_from_both_processes_arrive_counted_once(
         return total
 
     await watcher.wait_for("reaction:burst", lambda _: counted() == {"👏": 3, "🤔": 1})
+    # the counts are kept: each burst carries the room's totals, and whoever manages the room
+    # and joins later finds them in the snapshot (the console's figures survive a reload)
+    bursts = [b for e, b in watcher.log[mark:] if e == "reaction:burst" and b["room"] == ROOM]
+    assert bursts[-1]["totals"] == {"👏": 3, "🤔": 1}
+    _, token = await live.person(Role.FACILITATOR, room=ROOM)
+    late: Client = await connect(live.urls[0], token)
+    snapshot = await late.ok("room:join", {"room": ROOM})
+    assert snapshot["reactions"] == {"totals": {"👏": 3, "🤔": 1}}
+    # participants get the live bursts only
+    _, token = await live.person(name="Paula Plenum")
+    participant = await connect(live.urls[-1], token)
+    assert (await participant.ok("room:join", {"room": "plenary"}))["reactions"] is None

@@ -4,6 +4,7 @@ two workshops with key results, and attendance."""
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from tests.notes.helpers import Writer
 WORKSHOPS = ("vernetzung", "fachkraefte")
 CONSENTED = ("Erika Einverstanden", "Emil Einverstanden")
 UNNAMED = ("Ulla Ungenannt", "Udo Ungenannt")
+REACTIONS = ("👏", "👏", "🤔", "👏", "❤️")  # sent by the people in turn
 NOTES = {
     "vernetzung": "\n### Verabredungen\n\n- **Stammtisch** im Mai\n- Plattform *prüfen*\n",
     "fachkraefte": "\n### Offene Punkte\n\n1. Ausbildungsverbund klären\n",
@@ -135,6 +137,15 @@ async def run_short_event(live: LiveServer, connect: Any) -> ShortEvent:
         await client.ok("question:upvote", {"room": "plenary", "id": first["id"]})
     await people[0].ok("question:upvote", {"room": "plenary", "id": second["id"]})
     await mod.ok("question:answered", {"room": "plenary", "id": first["id"], "value": True})
+
+    # the mood in the room: reactions are kept per minute; a moderator's burst carries the
+    # plenary's totals once they are kept
+    mark = mod.mark()
+    for client, emoji in zip(people * 2, REACTIONS, strict=False):
+        await client.ok("reaction:send", {"room": "plenary", "emoji": emoji})
+    await mod.wait_for(
+        "reaction:burst", lambda d: d.get("totals") == dict(Counter(REACTIONS)), since=mark
+    )
 
     # the afternoon: two workshops with their facilitators' key results
     await mod.ok("agenda:set", {"item": "workshops"})

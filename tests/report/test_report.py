@@ -25,6 +25,7 @@ from tests.report.event import (
 SECTIONS = (
     "Agenda as it ran",
     "Attendance",
+    "The mood in the room",
     "Polls",
     "Questions",
     "Workshops",
@@ -122,6 +123,10 @@ async def test_the_report_from_the_console_has_every_section_and_number_and_is_t
     assert "4 2 50 %" in text  # the rating 4: two votes
     assert f"{de('Mean')} 3,75" in text
     assert "Mehr Zeit für Austausch" in text
+    # the mood in the room: the reactions' totals, without names
+    assert "Applaus 3" in text
+    assert "Großartig 1" in text
+    assert "Nachdenklich 1" in text
     # questions with their votes; the one never approved is not there
     assert "Wie werden kleine Betriebe beteiligt? Plenum 3" in text
     assert "Wann startet die Beratung?" not in text
@@ -155,7 +160,7 @@ async def test_the_report_from_the_console_has_every_section_and_number_and_is_t
     kinds = [kind for kind, _ in elements]
     assert {"/H1", "/H2", "/H3", "/Table", "/TH", "/Figure"} <= set(kinds)
     figures = [alt for kind, alt in elements if kind == "/Figure"]
-    assert len(figures) == 5  # attendance, single, multiple, word cloud, rating
+    assert len(figures) == 6  # attendance, reactions, single, multiple, word cloud, rating
     assert all(alt and len(alt) > 20 for alt in figures)
 
 
@@ -181,7 +186,7 @@ async def test_the_docx_has_the_same_sections_as_headings_and_names_only_on_requ
     for name in CONSENTED + UNNAMED:
         assert name not in everything
     pictures = document.inline_shapes
-    assert len(pictures) == 5
+    assert len(pictures) == 6
     assert all(shape._inline.docPr.get("descr") for shape in pictures)
 
     named = cli_report(event_server, tmp_path, "--format", "pdf", "--names")

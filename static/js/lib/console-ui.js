@@ -1,7 +1,7 @@
 // The console organised for a whole day: its sections as tabs (the WAI-ARIA tabs pattern:
 // arrow keys, Home and End move between tabs, the panel follows; the open tab is kept in the
 // address, #polls), and the figures of the moment at the top (open polls, questions waiting,
-// reactions since the page was opened).
+// the plenary's reactions so far).
 
 /** Tabs over the console's sections; returns {select(name, focusPanel)}. */
 export function mountConsoleTabs(doc, root) {
@@ -85,7 +85,7 @@ export function mountConsoleTabs(doc, root) {
 }
 
 /** Open polls, held questions and reactions at the top, and the same counts on the tabs. */
-export function mountLiveFigures(live, doc, { polls, questions, tabs }) {
+export function mountLiveFigures(live, doc, { polls, questions, tabs, room = "plenary" }) {
   const openPolls = doc.getElementById("live-polls");
   const held = doc.getElementById("live-held");
   const reactionCounts = new Map(
@@ -107,13 +107,26 @@ export function mountLiveFigures(live, doc, { polls, questions, tabs }) {
   for (const event of ["poll:changed", "poll:updated", "poll:deleted", "question:changed", "question:updated", "question:hidden"]) {
     live.on(event, later);
   }
+  function showReactions() {
+    for (const [emoji, output] of reactionCounts) output.textContent = String(totals.get(emoji) || 0);
+  }
+  // the totals kept on the server (snapshot and each burst); a burst without them (the
+  // database was away for a moment) adds its counts
+  live.onSnapshot((snapshot) => {
+    const kept = snapshot && snapshot.room === room && snapshot.reactions && snapshot.reactions.totals;
+    if (!kept) return;
+    totals.clear();
+    for (const [emoji, n] of Object.entries(kept)) totals.set(emoji, Number(n || 0));
+    showReactions();
+  });
   live.on("reaction:burst", (payload) => {
-    if (!payload || !payload.counts) return;
-    for (const [emoji, n] of Object.entries(payload.counts)) {
-      totals.set(emoji, (totals.get(emoji) || 0) + Number(n || 0));
-      const output = reactionCounts.get(emoji);
-      if (output) output.textContent = String(totals.get(emoji));
+    if (!payload || payload.room !== room || !payload.counts) return;
+    if (payload.totals) {
+      for (const [emoji, n] of Object.entries(payload.totals)) totals.set(emoji, Math.max(totals.get(emoji) || 0, Number(n || 0)));
+    } else {
+      for (const [emoji, n] of Object.entries(payload.counts)) totals.set(emoji, (totals.get(emoji) || 0) + Number(n || 0));
     }
+    showReactions();
   });
   // a call for help from a workshop room marks the workshops tab until it is opened
   live.on("workshop:help", () => tabs.badge("workshops", "!", true));
