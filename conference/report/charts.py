@@ -95,7 +95,8 @@ def attendance(
     if times:
         formatter = DateFormatter("%H:%M", tz=zone)  # type: ignore[no-untyped-call]
         axes.xaxis.set_major_formatter(formatter)
-    axes.set_ylim(bottom=0)
+    # nobody present yet: a scale of whole people, not 0.000 to 0.054
+    axes.set_ylim(0, max((p[1] for p in points), default=0) * 1.1 or 1)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(frameon=False, fontsize=9)
     axes.spines[["top", "right"]].set_visible(False)
@@ -121,7 +122,9 @@ def stacked(
     if times:
         axes.xaxis.set_major_formatter(DateFormatter("%H:%M", tz=zone))  # type: ignore[no-untyped-call]
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.legend(frameon=False, fontsize=8, ncols=min(5, len(series)))
+    axes.legend(
+        frameon=False, fontsize=8, ncols=min(5, len(series)), loc="lower left", bbox_to_anchor=(0, 1)
+    )
     axes.spines[["top", "right"]].set_visible(False)
     return Chart(_png(figure), alt)
 
