@@ -40,6 +40,7 @@ from conference.storage.tables import (
     polls,
     question_votes,
     questions,
+    reaction_counts,
     workshop_seats,
 )
 from conference.web.i18n import I18n
@@ -260,6 +261,22 @@ async def seed(db: Database, n: int) -> None:
                     created_at=day,
                 )
                 for i, pid in enumerate(person_ids)
+            ],
+        )
+        # the mood in the room: every minute of the five hours, each kind of reaction from
+        # a share of the people
+        await conn.execute(
+            reaction_counts.insert(),
+            [
+                dict(
+                    event_id=event.id,
+                    room="plenary",
+                    minute=day + dt.timedelta(minutes=minute),
+                    emoji=emoji,
+                    count=1 + (n * (minute % 7 + k)) // 100,
+                )
+                for minute in range(300)
+                for k, emoji in enumerate(("👏", "👍", "❤️", "😂", "🤔"))
             ],
         )
 
