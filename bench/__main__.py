@@ -1,6 +1,7 @@
 """`python -m bench [scenario …] [--quick | --n N]`: start the servers, run, print, save JSON.
 
-Scenarios: joinstorm, fanout, reactions, votes, memory, redis, workshops, notes (default: all).
+Scenarios: joinstorm, fanout, reactions, votes, memory, redis, workshops, notes, rejoin (default:
+all).
 Every scenario runs against our server and the bare python-socketio baseline in the same
 invocation; fan-out also against a bare ASGI websocket broadcast (the ceiling); the workshop
 switch against the plenary join storm of the same N; the notes against a bare relay.
@@ -21,11 +22,21 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench import harness, notes, report, scenarios, workshops
+from bench import harness, notes, rejoin, report, scenarios, workshops
 from bench.polls import vote_setup
 from bench.scenarios import Crowd
 
-ALL = ["joinstorm", "fanout", "reactions", "votes", "memory", "redis", "workshops", "notes"]
+ALL = [
+    "joinstorm",
+    "fanout",
+    "reactions",
+    "votes",
+    "memory",
+    "redis",
+    "workshops",
+    "notes",
+    "rejoin",
+]
 RESULTS = Path(__file__).resolve().parent / "results"
 FIVE_ROOMS = ["vernetzung", "fachkraefte", "digitalisierung", "transformation", "akzeptanz"]
 
@@ -50,6 +61,7 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
             "prestart": True,
             "memory_kinds": ["ours", "ours_deflate"],
             "workshop_cells": [[n, 5]],
+            "rejoin_sizes": [n],
             "notes_cells": [[[["vernetzung", 8], ["fachkraefte", 8]], 8.0, 2.0]],
         }
     return {
@@ -69,6 +81,7 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
         "prestart": False,
         "memory_kinds": ["ours", "ours_arriving", "ours_deflate", "baseline"],
         "workshop_cells": [[200, 5], [200, 50], [2000, 5], [2000, 50]],
+        "rejoin_sizes": [200, 2000],
         # the reference event's five workshops of 40 writers, 1 update a second each; and one
         # document with 400 writers at 50 updates a second
         "notes_cells": [
@@ -275,6 +288,21 @@ async def run_workshops(p: dict[str, Any], out: dict[str, Any]) -> None:
     out["workshops"] = rows
 
 
+async def run_rejoin(p: dict[str, Any], out: dict[str, Any]) -> None:
+    """Each size on a fresh server whose rate limits are lifted: the history before the crash
+    is written by one moderator in a few seconds."""
+    rows = []
+    lifted = {"CONFERENCE_RATE_LIMIT_BURST": "100000", "CONFERENCE_RATE_LIMIT_PER_SECOND": "100000"}
+    for n in p["rejoin_sizes"]:
+        server = await asyncio.to_thread(lambda: harness.start_ours(extra_env=lifted))
+        try:
+            rows.append(await rejoin.rejoin(server, n))
+        finally:
+            server.stop()
+        report.progress(f"reconnect after a crash N={n} done")
+    out["rejoin"] = rows
+
+
 async def run_notes(p: dict[str, Any], out: dict[str, Any]) -> None:
     """Each cell on fresh servers, ours and the bare relay."""
     rows = []
@@ -319,6 +347,8 @@ async def main_async(selected: list[str], p: dict[str, Any]) -> dict[str, Any]:
             await run_workshops(p, out)
         if "notes" in selected:
             await run_notes(p, out)
+        if "rejoin" in selected:
+            await run_rejoin(p, out)
     finally:
         servers.stop_all()
     return out

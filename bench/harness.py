@@ -87,6 +87,10 @@ class Server:
     redis: subprocess.Popen[bytes] | None = None
     tokens: list[str] = field(default_factory=list)
     label: str = ""
+    # how each process was started (argv, env, log, core, port): `crash_and_restart` repeats it
+    spawned_with: list[tuple[list[str], dict[str, str], Path, int | None, int]] = field(
+        default_factory=list
+    )
 
     @property
     def pids(self) -> list[int]:
@@ -101,6 +105,20 @@ class Server:
 
     def rss(self) -> list[int]:
         return [rss_bytes(pid) for pid in self.pids]
+
+    def crash_and_restart(self) -> float:
+        """SIGKILL every process (a crash, an OOM kill) and start it again on its port; returns
+        the seconds until the ports answer again."""
+        for process in self.processes:
+            process.kill()
+            process.wait()
+        start = time.perf_counter()
+        self.processes = [
+            _spawn(argv, env, log, core) for argv, env, log, core, _ in self.spawned_with
+        ]
+        for process, (*_, port) in zip(self.processes, self.spawned_with, strict=True):
+            _wait_port(process, port, self.directory)
+        return time.perf_counter() - start
 
     def log_tail(self, lines: int = 30) -> str:
         out = []
@@ -146,7 +164,7 @@ def _spawn(
     argv: list[str], env: dict[str, str], log: Path, core: int | None
 ) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [*_taskset(core), *argv], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT
+        [*_taskset(core), *argv], env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, cwd=ROOT
     )
 
 
@@ -199,6 +217,7 @@ def start_ours(
     )
     ports = [free_port() for _ in range(processes)]
     spawned = []
+    spawned_with = []
     for index, port in enumerate(ports):
         if deflate or variant:
             flags = ["--deflate"] if deflate else []
@@ -222,7 +241,9 @@ def start_ours(
                 str(port),
             ]
         core = index % CORES if processes > 1 else 0
-        spawned.append(_spawn(argv, env, directory / f"server-{index}.log", core))
+        log = directory / f"server-{index}.log"
+        spawned.append(_spawn(argv, env, log, core))
+        spawned_with.append((argv, env, log, core, port))
     server = Server(
         kind="ours",
         urls=[f"http://127.0.0.1:{p}" for p in ports],
@@ -230,6 +251,7 @@ def start_ours(
         directory=directory,
         database_url=database_url,
         redis=redis_process,
+        spawned_with=spawned_with,
     )
     try:
         for process, port in zip(spawned, ports, strict=True):

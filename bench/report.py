@@ -341,6 +341,43 @@ def table(document: dict[str, Any]) -> str:
                 rows,
             ),
         ]
+    if "rejoin" in results:
+        rows = [
+            [
+                r["n"],
+                r["join_storm"]["all_joined_s"],
+                r["join_storm"]["p99_ms"],
+                r["restart_s"],
+                r["rejoin"]["all_rejoined_s"],
+                r["rejoin"]["p50_ms"],
+                r["rejoin"]["p99_ms"],
+                r["rejoin"]["failures"],
+                r["rejoin"]["snapshots_behind"],
+                f"{r['ratio']}×",
+                f"{r['cpu_ratio']}×",
+            ]
+            for r in results["rejoin"]
+        ]
+        out += [
+            "\n9 the reconnect after a crash (SIGKILL mid-event, restart, everyone rejoins at once"
+            " and syncs; ratios against the join storm of the same N into the same room before)",
+            _rows(
+                [
+                    "N",
+                    "storm s",
+                    "p99 ms",
+                    "restart s",
+                    "rejoin s",
+                    "p50 ms",
+                    "p99 ms",
+                    "fail",
+                    "behind",
+                    "rejoin/storm",
+                    "cpu ratio",
+                ],
+                rows,
+            ),
+        ]
     if "notes" in results:
         rows = []
         for cell in results["notes"]:
@@ -435,6 +472,13 @@ def targets(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 f"{kb} KB",
                 kb <= 1024,
             )
+    for row in results.get("rejoin", []):
+        put(
+            f"reconnect of {row['n']} after a crash: everyone back, nothing behind",
+            f"{row['rejoin']['rejoined']} of {row['n']} in {row['rejoin']['all_rejoined_s']} s "
+            f"({row['ratio']}× the join storm)",
+            row["rejoin"]["failures"] == 0 and row["rejoin"]["snapshots_behind"] == 0,
+        )
     for row in results.get("workshops", []):
         if row["n"] >= 2000:
             worst = max(row["ratio_into"] or 1e9, row["ratio_back"] or 1e9)

@@ -18,7 +18,6 @@ from conference.realtime.dispatch import Context, Payload, Router
 from conference.realtime.errors import Refused
 from conference.rooms.registry import PLENARY
 from conference.services import Services
-from conference.storage.db import LazyReader
 from conference.workshops import phase as phases
 from conference.workshops.service import PhaseHooks
 
@@ -109,19 +108,18 @@ async def _shared(
     return {"room": room, "results": results, "manage": manager, "max_length": MAX_LENGTH}
 
 
-async def _personal(
-    ctx: Context, reader: LazyReader, room: str, shared: dict[str, Any]
-) -> dict[str, Any]:
+async def _personal(ctx: Context, room: str, shared: dict[str, Any]) -> dict[str, Any]:
     """Which key results I upvoted (read only when there are cards)."""
     upvoted: list[str] = []
     if shared.get("cards"):
-        upvoted = await store.my_upvotes(await reader.connection(), ctx.event_id, ctx.person.id)
+        upvoted = await ctx.services.parts[store.MyUpvotes].get(ctx.person.id) or []
     return {**shared, "upvoted": upvoted}
 
 
 @contextlib.asynccontextmanager
 async def _lifetime(services: Services) -> AsyncIterator[None]:
     counts = services.parts.add(service.VoteCounts(services))
+    services.parts.add(store.MyUpvotes(services.db, services.event.id))
     hooks = services.parts[PhaseHooks].closed
     hooks.append(service.publish_all)
     try:
@@ -130,6 +128,7 @@ async def _lifetime(services: Services) -> AsyncIterator[None]:
         hooks.remove(service.publish_all)
         await counts.close()
         services.parts.remove(service.VoteCounts)
+        services.parts.remove(store.MyUpvotes)
 
 
 capability = Capability("gallery", router, shared=_shared, personal=_personal, lifetime=_lifetime)

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from conference.auth.people import new_id
 from conference.clock import iso, utcnow
 from conference.storage import locks
+from conference.storage.batched import BatchedLookup
+from conference.storage.db import Database
 from conference.storage.tables import key_result_votes, key_results
 
 MAX_RESULTS = 3
@@ -145,10 +147,26 @@ async def count_votes(conn: AsyncConnection, result_id: str) -> int:
     return int((await conn.execute(query)).scalar_one())
 
 
-async def my_upvotes(conn: AsyncConnection, event_id: str, person_id: str) -> list[str]:
+async def upvotes_of_people(
+    conn: AsyncConnection, event_id: str, person_ids: list[str]
+) -> dict[str, list[str]]:
+    """Per person, the key results they upvoted."""
     query = (
-        sa.select(key_result_votes.c.result_id)
+        sa.select(key_result_votes.c.person_id, key_result_votes.c.result_id)
         .join(key_results, key_results.c.id == key_result_votes.c.result_id)
-        .where(key_results.c.event_id == event_id, key_result_votes.c.person_id == person_id)
+        .where(key_results.c.event_id == event_id, key_result_votes.c.person_id.in_(person_ids))
     )
-    return [row.result_id for row in await conn.execute(query)]
+    found: dict[str, list[str]] = {p: [] for p in person_ids}
+    for row in await conn.execute(query):
+        found[row.person_id].append(row.result_id)
+    return found
+
+
+class MyUpvotes(BatchedLookup[str, list[str]]):
+    """`upvotes_of_people` in batches (a storm of joins to a plenary showing the gallery)."""
+
+    def __init__(self, db: Database, event_id: str) -> None:
+        async def fetch(conn: AsyncConnection, person_ids: list[str]) -> dict[str, list[str]]:
+            return await upvotes_of_people(conn, event_id, person_ids)
+
+        super().__init__(db, fetch)

@@ -31,7 +31,6 @@ from conference.realtime.errors import Refused
 from conference.rooms.registry import PLENARY
 from conference.services import Services
 from conference.stage import service as stage
-from conference.storage.db import LazyReader
 
 router = Router()
 
@@ -319,15 +318,13 @@ async def _shared(
     }
 
 
-async def _personal(
-    ctx: Context, reader: LazyReader, room: str, shared: dict[str, Any]
-) -> dict[str, Any]:
+async def _personal(ctx: Context, room: str, shared: dict[str, Any]) -> dict[str, Any]:
     """My vote in each poll, and the results I may see."""
     polls = shared["polls"]
     mine: dict[str, Any] = {}
     if polls:
-        ids = [poll["id"] for poll, _ in polls]
-        mine = await store.my_votes(await reader.connection(), ids, ctx.person.id)
+        ids = tuple(poll["id"] for poll, _ in polls)
+        mine = await ctx.services.parts[store.MyVotes].get((ctx.person.id, ids)) or {}
     items = []
     for poll, results in polls:
         voted = poll["id"] in mine
@@ -343,12 +340,14 @@ async def _lifetime(services: Services) -> AsyncIterator[None]:
     """The ballot box and the results broadcasts of this process; polls close on time."""
     box = services.parts.add(BallotBox(services))
     broadcasts = services.parts.add(service.ResultsBroadcasts(services))
+    services.parts.add(store.MyVotes(services.db))
     try:
         async with running(services, service.background):
             yield
     finally:
         await box.close()
         await broadcasts.close()
+        services.parts.remove(store.MyVotes)
         services.parts.remove(BallotBox)
         services.parts.remove(service.ResultsBroadcasts)
 

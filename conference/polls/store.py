@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.auth.people import new_id
 from conference.clock import iso, utcnow
+from conference.storage.batched import BatchedLookup
+from conference.storage.db import Database
 from conference.storage.tables import people, poll_answers, poll_votes, polls
 
 
@@ -169,15 +171,41 @@ async def my_vote(conn: AsyncConnection, poll_id: str, person_id: str) -> dict[s
     return dict(row.answer) if row else None
 
 
-async def my_votes(
-    conn: AsyncConnection, poll_ids: list[str], person_id: str
-) -> dict[str, dict[str, Any]]:
+async def votes_of_people(
+    conn: AsyncConnection, poll_ids: list[str], person_ids: list[str]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per person, their answer in each of these polls they voted in."""
+    found: dict[str, dict[str, dict[str, Any]]] = {p: {} for p in person_ids}
     if not poll_ids:
-        return {}
-    query = sa.select(poll_votes.c.poll_id, poll_votes.c.answer).where(
-        poll_votes.c.poll_id.in_(poll_ids), poll_votes.c.person_id == person_id
+        return found
+    query = sa.select(poll_votes.c.person_id, poll_votes.c.poll_id, poll_votes.c.answer).where(
+        poll_votes.c.poll_id.in_(poll_ids), poll_votes.c.person_id.in_(person_ids)
     )
-    return {row.poll_id: dict(row.answer) for row in await conn.execute(query)}
+    for row in await conn.execute(query):
+        found[row.person_id][row.poll_id] = dict(row.answer)
+    return found
+
+
+class MyVotes(BatchedLookup[tuple[str, tuple[str, ...]], dict[str, dict[str, Any]]]):
+    """A person's votes in a room's polls, keyed (person, poll ids), read in batches: a storm
+    of joins costs a query per batch instead of one per person."""
+
+    def __init__(self, db: Database) -> None:
+        async def fetch(
+            conn: AsyncConnection, keys: list[tuple[str, tuple[str, ...]]]
+        ) -> dict[tuple[str, tuple[str, ...]], dict[str, dict[str, Any]]]:
+            poll_ids = sorted({poll_id for _, ids in keys for poll_id in ids})
+            by_person = await votes_of_people(conn, poll_ids, list({p for p, _ in keys}))
+            return {
+                (person_id, ids): {
+                    poll_id: vote
+                    for poll_id, vote in by_person[person_id].items()
+                    if poll_id in ids
+                }
+                for person_id, ids in keys
+            }
+
+        super().__init__(db, fetch)
 
 
 async def tally(conn: AsyncConnection, poll_id: str) -> tuple[int, dict[str, int]]:

@@ -23,7 +23,6 @@ from conference.realtime.errors import Refused
 from conference.rooms.registry import PLENARY
 from conference.services import Services
 from conference.stage import service as stage
-from conference.storage.db import LazyReader
 
 router = Router()
 MAX_LENGTH = 500
@@ -272,16 +271,15 @@ async def _shared(
     }
 
 
-async def _personal(
-    ctx: Context, reader: LazyReader, room: str, shared: dict[str, Any]
-) -> dict[str, Any]:
+async def _personal(ctx: Context, room: str, shared: dict[str, Any]) -> dict[str, Any]:
     """Which questions are mine (my held ones shown to me alone), which I upvoted, and
     whether asking is held."""
-    shown, mine, upvoted = shared["questions"], [], []
+    shown = shared["questions"]
+    mine: list[str] = []
+    upvoted: list[str] = []
     if shared["asked"]:
-        conn = await reader.connection()
-        asked = await store.asked_by(conn, ctx.event_id, room, ctx.person.id)
-        upvoted = await store.my_upvotes(conn, ctx.event_id, room, ctx.person.id)
+        found = await ctx.services.parts[store.MineLookup].get((room, ctx.person.id))
+        asked, upvoted = found or ([], [])
         mine = [q["id"] for q in asked]
         held = [q for q in asked if q["status"] == "held"]
         if held and not shared["manager"]:
@@ -298,11 +296,13 @@ async def _personal(
 @contextlib.asynccontextmanager
 async def _lifetime(services: Services) -> AsyncIterator[None]:
     counts = services.parts.add(VoteCounts(services))
+    services.parts.add(store.MineLookup(services.db, services.event.id))
     try:
         yield
     finally:
         await counts.close()
         services.parts.remove(VoteCounts)
+        services.parts.remove(store.MineLookup)
 
 
 capability = Capability(

@@ -9,9 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.auth.people import new_id
 from conference.clock import iso, utcnow
+from conference.storage.batched import BatchedLookup
+from conference.storage.db import Database
 from conference.storage.tables import people, question_votes, questions
 
 VISIBLE = ("approved", "answered")
+Mine = tuple[list[dict[str, Any]], list[str]]  # the questions I asked, the ids I upvoted
 
 
 def _votes() -> Any:
@@ -147,24 +150,56 @@ async def pinned(conn: AsyncConnection, event_id: str, room: str) -> dict[str, A
     return as_question(row) if row else None
 
 
-async def asked_by(
-    conn: AsyncConnection, event_id: str, room: str, person_id: str
-) -> list[dict[str, Any]]:
-    """Every question the person asked in the room, whatever its status."""
-    return await _in_room_where(conn, event_id, room, questions.c.person_id == person_id)
-
-
-async def my_upvotes(conn: AsyncConnection, event_id: str, room: str, person_id: str) -> list[str]:
+async def of_people(
+    conn: AsyncConnection, event_id: str, room: str, person_ids: list[str]
+) -> dict[str, Mine]:
+    """For each person: the questions they asked in the room (`asked_by`) and the ones they
+    upvoted (`my_upvotes`), two queries for everyone."""
+    found: dict[str, Mine] = {p: ([], []) for p in person_ids}
     query = (
-        sa.select(question_votes.c.question_id)
+        _select()
+        .add_columns(questions.c.person_id.label("asker"))
+        .where(
+            questions.c.event_id == event_id,
+            questions.c.room == room,
+            questions.c.person_id.in_(person_ids),
+        )
+        .order_by(questions.c.created_at)
+    )
+    for row in await conn.execute(query):
+        found[row.asker][0].append(as_question(row))
+    query = (
+        sa.select(question_votes.c.person_id, question_votes.c.question_id)
         .join(questions, questions.c.id == question_votes.c.question_id)
         .where(
             questions.c.event_id == event_id,
             questions.c.room == room,
-            question_votes.c.person_id == person_id,
+            question_votes.c.person_id.in_(person_ids),
         )
     )
-    return [row.question_id for row in await conn.execute(query)]
+    for row in await conn.execute(query):
+        found[row.person_id][1].append(row.question_id)
+    return found
+
+
+class MineLookup(BatchedLookup[tuple[str, str], Mine]):
+    """`of_people` by (room, person) in batches: a storm of joins (10:00, or everyone coming
+    back after a restart) costs a few queries instead of two per person."""
+
+    def __init__(self, db: Database, event_id: str) -> None:
+        async def fetch(
+            conn: AsyncConnection, keys: list[tuple[str, str]]
+        ) -> dict[tuple[str, str], Mine]:
+            by_room: dict[str, list[str]] = {}
+            for room, person_id in keys:
+                by_room.setdefault(room, []).append(person_id)
+            found: dict[tuple[str, str], Mine] = {}
+            for room, person_ids in by_room.items():
+                for person_id, mine in (await of_people(conn, event_id, room, person_ids)).items():
+                    found[(room, person_id)] = mine
+            return found
+
+        super().__init__(db, fetch)
 
 
 async def upvote(conn: AsyncConnection, question_id: str, person_id: str) -> None:

@@ -18,11 +18,10 @@ if TYPE_CHECKING:
 
     from conference.realtime.dispatch import Context
     from conference.services import Services
-    from conference.storage.db import LazyReader
     from conference.web.templating import Pages
 
 Shared = Callable[["Services", AsyncConnection, str, bool], Awaitable[Any]]
-Personal = Callable[["Context", "LazyReader", str, Any], Awaitable[Any]]
+Personal = Callable[["Context", str, Any], Awaitable[Any]]
 Lifetime = Callable[["Services"], AbstractAsyncContextManager[None]]
 Loop = Callable[["Services"], Coroutine[Any, Any, None]]
 Routes = Callable[["Services", "Pages"], "list[BaseRoute]"]
@@ -35,8 +34,11 @@ class Capability:
     `shared(services, conn, room, manager)` is what everyone in the room sees alike
     (`manager`: as whoever manages the room sees it); the participants' version is kept
     between joins (conference.rooms.snapshots), so it must hold nothing personal.
-    `personal(ctx, reader, room, shared)` turns it into what this person receives, reading
-    the database through `reader` only when there is something personal to look up.
+    `personal(ctx, room, shared)` turns it into what this person receives, reading the
+    database only when there is something personal to look up, and then through a batched
+    lookup (conference/storage/batched.py): a storm of joins costs a query per batch, not one
+    per person and part. A part never holds a connection of the read pool while it waits for
+    a batch (many such waiters at once would exhaust the pool).
     `lifetime(services)` is entered when the app starts and left when it stops: the
     capability's per-process helpers (`services.parts`) and background loops live there.
     `routes(services, pages)` are its HTTP pages and exports.

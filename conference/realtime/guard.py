@@ -103,6 +103,11 @@ class GuardedPacket(sio_packet.Packet):  # type: ignore[misc]
     max_bytes: ClassVar[int] = 64 * 1024
     unreadable = False
     problem: str | None = None
+    # Nothing the server sends is binary (notes travel as base64): without this, every packet
+    # sent walks its whole payload looking for bytes (python-socketio's `data_is_binary`),
+    # 17 % of the main thread in a reconnect storm of 2000 (docs/benchmarks.md). Binary
+    # packets that arrive are still decoded and refused as before.
+    uses_binary_events = False
 
     def decode(self, encoded_packet: Any) -> int:
         if not isinstance(encoded_packet, str):

@@ -123,7 +123,11 @@ def stacked(
         axes.xaxis.set_major_formatter(DateFormatter("%H:%M", tz=zone))  # type: ignore[no-untyped-call]
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(
-        frameon=False, fontsize=8, ncols=min(5, len(series)), loc="lower left", bbox_to_anchor=(0, 1)
+        frameon=False,
+        fontsize=8,
+        ncols=min(5, len(series)),
+        loc="lower left",
+        bbox_to_anchor=(0, 1),
     )
     axes.spines[["top", "right"]].set_visible(False)
     return Chart(_png(figure), alt)

@@ -47,10 +47,9 @@ class SnapshotParts:
     async def personal(self, ctx: Context, room: str, shared: dict[str, Any]) -> dict[str, Any]:
         """The snapshot as this person receives it."""
         snapshot: dict[str, Any] = {"room": room, "seq": shared["seq"]}
-        async with ctx.services.db.lazy_read() as reader:
-            for capability in self._parts:
-                part = shared.get(capability.name)
-                if capability.personal is not None:
-                    part = await capability.personal(ctx, reader, room, part)
-                snapshot[capability.name] = part
+        for capability in self._parts:
+            part = shared.get(capability.name)
+            if capability.personal is not None:
+                part = await capability.personal(ctx, room, part)
+            snapshot[capability.name] = part
         return snapshot

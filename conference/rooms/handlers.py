@@ -17,7 +17,6 @@ from conference.rooms.assembly import SnapshotParts
 from conference.rooms.attendance import Attendance
 from conference.services import Services
 from conference.state.base import StateUnavailable
-from conference.storage.db import LazyReader
 
 router = Router()
 SYNC_LIMIT = 500
@@ -109,7 +108,7 @@ async def sync(ctx: Context, payload: RoomSync) -> dict[str, Any]:
     }
 
 
-async def _me(ctx: Context, reader: LazyReader, room: str, shared: Any) -> dict[str, Any]:
+async def _me(ctx: Context, room: str, shared: Any) -> dict[str, Any]:
     """Who am I; a mute since connecting is applied to the connection by its notice."""
     person = ctx.person
     return {**person.public(), "room": person.room, "muted": person.muted}

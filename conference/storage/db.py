@@ -63,15 +63,6 @@ class Database:
             yield connection
 
     @contextlib.asynccontextmanager
-    async def lazy_read(self) -> AsyncIterator[LazyReader]:
-        """A read connection opened only if something asks for it."""
-        reader = LazyReader(self)
-        try:
-            yield reader
-        finally:
-            await reader.close()
-
-    @contextlib.asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A transaction that commits when the block ends without an exception."""
         if self._write_lock is None:
@@ -93,23 +84,6 @@ class Database:
         await self._reader.dispose()
         if self._writer is not self._reader:
             await self._writer.dispose()
-
-
-class LazyReader:
-    """One read connection, opened by the first query that needs it, or never."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._stack = contextlib.AsyncExitStack()
-        self._connection: AsyncConnection | None = None
-
-    async def connection(self) -> AsyncConnection:
-        if self._connection is None:
-            self._connection = await self._stack.enter_async_context(self._db.read())
-        return self._connection
-
-    async def close(self) -> None:
-        await self._stack.aclose()
 
 
 @contextlib.asynccontextmanager

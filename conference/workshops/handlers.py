@@ -23,7 +23,6 @@ from conference.rooms.handlers import leave_room
 from conference.rooms.registry import PLENARY, ROOMS_CHANGED, read_workshops
 from conference.services import Services
 from conference.storage import locks
-from conference.storage.db import LazyReader
 from conference.storage.tables import rooms as rooms_table
 from conference.workshops import help as help_store
 from conference.workshops import phase as phases
@@ -406,19 +405,17 @@ async def _shared(
     return part
 
 
-async def _personal(
-    ctx: Context, reader: LazyReader, room: str, shared: dict[str, Any]
-) -> dict[str, Any]:
+async def _personal(ctx: Context, room: str, shared: dict[str, Any]) -> dict[str, Any]:
     """My seat (and where on a waitlist), my choices, and the server's clock for the timer."""
     person = ctx.person
     mine: dict[str, Any] | None = None
     if person.role == Role.PARTICIPANT and shared["rooms"]:
-        # on this join's own connection: the batched lookup would wait for another connection
-        # of the pool while joins hold theirs (a storm of joins would exhaust the pool)
-        conn = await reader.connection()
-        seat = await seats.of_person(conn, ctx.event_id, person.id)
+        seat = await ctx.services.parts[seats.SeatLookup].get(person.id)
         if seat is not None:
-            position = await seats.waitlist_position(conn, ctx.event_id, seat)
+            position = None
+            if seat.waiting:  # the few on a waitlist: where they stand
+                async with ctx.services.db.read() as conn:
+                    position = await seats.waitlist_position(conn, ctx.event_id, seat)
             mine = seat.public(position)
     return {
         **shared,
