@@ -53,5 +53,8 @@ def test_smoke_run_completes_without_loss(tmp_path: Path) -> None:
         for kind in ("ours", "baseline"):
             assert cell[kind]["acked"] == cell[kind]["sent"], cell[kind]
             assert cell[kind]["arrival"]["count"] > 0, cell[kind]
+    for row in results["rejoin"]:
+        assert row["rejoin"]["rejoined"] == row["n"], row
+        assert row["rejoin"]["snapshots_behind"] == 0, row
     assert "table" not in document
     assert "plenary fan-out" in run.stdout
