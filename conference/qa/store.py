@@ -153,8 +153,8 @@ async def pinned(conn: AsyncConnection, event_id: str, room: str) -> dict[str, A
 async def of_people(
     conn: AsyncConnection, event_id: str, room: str, person_ids: list[str]
 ) -> dict[str, Mine]:
-    """For each person: the questions they asked in the room (`asked_by`) and the ones they
-    upvoted (`my_upvotes`), two queries for everyone."""
+    """For each person: the questions they asked in the room, whatever their status, and the
+    ids of those they upvoted; two queries for everyone."""
     found: dict[str, Mine] = {p: ([], []) for p in person_ids}
     query = (
         _select()
