@@ -87,16 +87,7 @@ async def rejoin(server: Server, n: int) -> dict[str, Any]:
             "chat:send",
             {"room": ROOM, "body": f"Früh {i}", "client_id": f"early{i:06d}"},
         )
-    meter = Meter(server)
-    start = time.perf_counter()
-    join_times, join_failures = await crowd.grow(n)
-    storm = {
-        "joined": len(join_times),
-        "all_joined_s": round(time.perf_counter() - start, 3),
-        **ms_stats(join_times),
-        "failures": len(join_failures),
-        **meter.read(),
-    }
+    storm = await crowd.storm(n)
     last_seq = await _history(moderator, crowd)
     people = [(c.index, c.token) for c in crowd.clients]
     restart_s = await asyncio.to_thread(server.crash_and_restart)

@@ -125,6 +125,19 @@ class Crowd:
                 times.append(result[1])
         return times, failures
 
+    async def storm(self, count: int) -> dict[str, Any]:
+        """`grow` all at once, measured: the baseline of the scenarios that move people."""
+        meter = Meter(self.server)
+        start = time.perf_counter()
+        times, failures = await self.grow(count)
+        return {
+            "joined": len(times),
+            "all_joined_s": round(time.perf_counter() - start, 3),
+            **ms_stats(times),
+            "failures": len(failures),
+            **meter.read(),
+        }
+
     async def close(self) -> None:
         for client in self.clients:
             client.close()

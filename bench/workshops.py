@@ -69,16 +69,7 @@ async def switch(server: Server, n: int, room_count: int) -> dict[str, Any]:
 
     crowd = Crowd(server)
     crowd.sink = on_event
-    meter = Meter(server)
-    start = time.perf_counter()
-    join_times, join_failures = await crowd.grow(n)
-    storm = {
-        "joined": len(join_times),
-        "all_joined_s": round(time.perf_counter() - start, 3),
-        **ms_stats(join_times),
-        "failures": len(join_failures),
-        **meter.read(),
-    }
+    storm = await crowd.storm(n)
 
     tokens = await create_people(server, n + 1, role="moderator")
     moderator = await open_client(server.urls[0], -1, tokens[-1], None, CONNECT_TIMEOUT)
