@@ -20,11 +20,11 @@ from conference.services import Services
 
 log = logging.getLogger(__name__)
 router = Router()
-REACTIONS = ("👏", "👍", "❤️", "😂", "🤔")
 TICK_SECONDS = 1.0
 
 
 class ReactionSend(Payload):
+    # the keys of conference/reactions/kinds.py REACTIONS (a Literal must be spelled out)
     room: str = Field(min_length=1, max_length=64)
     emoji: Literal["👏", "👍", "❤️", "😂", "🤔"]
 

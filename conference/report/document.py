@@ -13,6 +13,7 @@ from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
 from babel.support import NullTranslations
 
+from conference.reactions.kinds import REACTIONS
 from conference.report import charts
 from conference.report.data import PollPart, ReportData
 
@@ -228,16 +229,6 @@ class _Writer:
                 )
             )
 
-    def reaction_names(self) -> dict[str, str]:
-        _ = self._
-        return {
-            "👏": _("Applause"),
-            "👍": _("Agree"),
-            "❤️": _("Love it"),
-            "😂": _("Funny"),
-            "🤔": _("Thinking"),
-        }
-
     def mood(self) -> None:
         """The reactions over the day: totals, and columns per time slot with their table."""
         _, minutes = self._, self.data.reactions
@@ -245,7 +236,7 @@ class _Writer:
         if not minutes:
             self.add(Paragraph(_("No reactions were sent.")))
             return
-        names = self.reaction_names()
+        names = {emoji: _(name) for emoji, name in REACTIONS.items()}
         kinds = [emoji for emoji in names if any(e == emoji for _m, e, _n in minutes)]
         kinds += sorted({e for _m, e, _n in minutes} - set(kinds))
         total = {emoji: sum(n for _m, e, n in minutes if e == emoji) for emoji in kinds}

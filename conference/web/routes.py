@@ -12,6 +12,7 @@ from starlette.staticfiles import StaticFiles
 from conference.auth.people import Person, count_participants, hash_token
 from conference.auth.roles import is_moderator
 from conference.auth.sessions import COOKIE_NAME, MAX_AGE_SECONDS, Session
+from conference.reactions.kinds import REACTIONS
 from conference.registration.routes import registration_routes
 from conference.registration.service import window
 from conference.services import Services
@@ -79,7 +80,9 @@ def page_routes(
             return pages.render(
                 request, "message.html", kind="join_required", status_code=401, event=event
             )
-        return pages.render(request, "plenary.html", event=event, person=person, now=now())
+        return pages.render(
+            request, "plenary.html", event=event, person=person, now=now(), reactions=REACTIONS
+        )
 
     async def moderator(request: Request) -> Response:
         person = await moderator_or_refusal(services, pages, request)
@@ -88,7 +91,13 @@ def page_routes(
         async with services.db.read() as conn:
             registered = await count_participants(conn, event.id)
         return pages.render(
-            request, "moderator.html", event=event, person=person, now=now(), registered=registered
+            request,
+            "moderator.html",
+            event=event,
+            person=person,
+            now=now(),
+            registered=registered,
+            reactions=REACTIONS,
         )
 
     async def favicon(request: Request) -> Response:
