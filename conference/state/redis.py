@@ -183,23 +183,38 @@ class RedisRoomState:
     async def presence_enter(self, room: str, person_id: str, sid: str) -> None:
         """Record connection `sid` of `person_id` as present in `room`."""
         key, member = self._key("presence", room), f"{person_id}{_SEP}{sid}"
-        async with self._reachable(), self._redis.pipeline(transaction=True) as pipe:
-            pipe.zadd(key, {member: self.clock() + self.presence_ttl})
-            # the whole set goes when nobody refreshes, so abandoned rooms do not linger
-            pipe.pexpire(key, _ms(self.presence_ttl))
-            await pipe.execute()
-        self._own.setdefault(key, set()).add(member)
+        # ours before the write, so that a leave during it (a tab closed while its entry is
+        # refreshed) takes it out again: afterwards it would stay ours, and be written back
+        # after every outage
+        own = self._own.setdefault(key, set())
+        known = member in own
+        own.add(member)
         self._gone.discard((key, member))
+        try:
+            async with self._reachable(), self._redis.pipeline(transaction=True) as pipe:
+                pipe.zadd(key, {member: self.clock() + self.presence_ttl})
+                # the whole set goes when nobody refreshes, so abandoned rooms do not linger
+                pipe.pexpire(key, _ms(self.presence_ttl))
+                await pipe.execute()
+        except StateUnavailable:
+            if not known:  # a refused join is not present; a refresh stays for the repair
+                self._disown(key, member)
+            raise
+        if member not in self._own.get(key, ()):  # it left while being written
+            await self.presence_leave(room, person_id, sid)
 
-    async def presence_leave(self, room: str, person_id: str, sid: str) -> None:
-        """Forget connection `sid`; the person stays present while another sid remains.
-        Never raises: while Redis is away the removal waits and is done when it is back."""
-        key, member = self._key("presence", room), f"{person_id}{_SEP}{sid}"
+    def _disown(self, key: str, member: str) -> None:
         own = self._own.get(key)
         if own is not None:
             own.discard(member)
             if not own:
                 del self._own[key]
+
+    async def presence_leave(self, room: str, person_id: str, sid: str) -> None:
+        """Forget connection `sid`; the person stays present while another sid remains.
+        Never raises: while Redis is away the removal waits and is done when it is back."""
+        key, member = self._key("presence", room), f"{person_id}{_SEP}{sid}"
+        self._disown(key, member)
         try:
             async with self._reachable():
                 await self._redis.zrem(key, member)

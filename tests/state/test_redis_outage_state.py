@@ -80,3 +80,28 @@ async def test_a_redis_that_stops_answering_is_unavailable_not_a_hang(
         assert await state.get("phase") == "plenary"
     finally:
         await state.close()
+
+
+async def test_a_connection_that_leaves_while_refreshed_is_not_written_back(
+    own_redis: RedisProcess,
+) -> None:
+    """A tab closed while its entry is being refreshed leaves no entry behind, neither now nor
+    when this process writes its own entries again after an outage."""
+    state = RedisRoomState.from_url(own_redis.url)
+    await state.start()
+    try:
+        await state.presence_enter(ROOM, "anna", "sid-a")
+        await state.presence_enter(ROOM, "lena", "sid-l")
+        refresh = asyncio.create_task(state.presence_refresh(ROOM, "lena", "sid-l"))
+        await asyncio.sleep(0)  # the refresh is on its way to Redis
+        await state.presence_leave(ROOM, "lena", "sid-l")
+        await refresh
+        assert await state.presence_people(ROOM) == {"anna"}
+
+        own_redis.stop()  # no persistence: the restarted Redis is empty
+        await _until(state, available=False)
+        own_redis.start()
+        await _until(state, available=True)
+        assert await state.presence_people(ROOM) == {"anna"}
+    finally:
+        await state.close()
