@@ -7,11 +7,11 @@ import datetime as dt
 from collections.abc import Mapping
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.clock import aware
 from conference.storage.tables import reaction_counts
+from conference.storage.upsert import dialect_insert
 
 
 def minute_of(when: dt.datetime) -> dt.datetime:
@@ -23,9 +23,7 @@ async def add(
 ) -> dict[str, int]:
     """Add one second's counts to their minute; returns the room's totals afterwards."""
     minute = minute_of(when)
-    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(
-        reaction_counts
-    )
+    insert = dialect_insert(conn, reaction_counts)
     for emoji, n in counts.items():
         statement = insert.values(
             event_id=event_id, room=room, minute=minute, emoji=emoji, count=n

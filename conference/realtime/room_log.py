@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.clock import utcnow
 from conference.storage.tables import room_counters, room_log
+from conference.storage.upsert import dialect_insert
 
 EVENT_STREAM = "_event"  # the log of event-wide changes (agenda, announcements, phase)
 
@@ -66,9 +66,7 @@ async def redact(
 
 
 async def _next_seq(conn: AsyncConnection, event_id: str, room: str) -> int:
-    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(
-        room_counters
-    )
+    insert = dialect_insert(conn, room_counters)
     statement = (
         insert.values(event_id=event_id, room=room, seq=1)
         .on_conflict_do_update(

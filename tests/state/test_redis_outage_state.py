@@ -28,6 +28,14 @@ async def _until(state: RedisRoomState, available: bool, within: float = 3.0) ->
     raise AssertionError(f"the state did not become {'available' if available else 'unavailable'}")
 
 
+async def _outage(own_redis: RedisProcess, state: RedisRoomState) -> None:
+    """Redis stops and starts again; returns once the state has noticed both."""
+    own_redis.stop()
+    await _until(state, available=False)
+    own_redis.start()
+    await _until(state, available=True)
+
+
 async def test_presence_heals_after_an_outage(own_redis: RedisProcess) -> None:
     state = RedisRoomState.from_url(own_redis.url)
     await state.start()
@@ -52,10 +60,7 @@ async def test_presence_heals_after_an_outage(own_redis: RedisProcess) -> None:
 
         # a restart that lost everything (no persistence): our own entries are written again
         (own_redis.workdir / "dump.rdb").unlink()
-        own_redis.stop()
-        await _until(state, available=False)
-        own_redis.start()
-        await _until(state, available=True)
+        await _outage(own_redis, state)
         assert await state.presence_people(ROOM) == {"anna"}
     finally:
         await state.close()
@@ -98,10 +103,7 @@ async def test_a_connection_that_leaves_while_refreshed_is_not_written_back(
         await refresh
         assert await state.presence_people(ROOM) == {"anna"}
 
-        own_redis.stop()  # no persistence: the restarted Redis is empty
-        await _until(state, available=False)
-        own_redis.start()
-        await _until(state, available=True)
+        await _outage(own_redis, state)  # no persistence: the restarted Redis is empty
         assert await state.presence_people(ROOM) == {"anna"}
     finally:
         await state.close()
