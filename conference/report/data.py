@@ -15,11 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.auth.roles import Role
 from conference.clock import aware, utcnow
+from conference.events import state_store
 from conference.events.model import Event
 from conference.gallery import service as gallery
 from conference.gallery import store as gallery_store
 from conference.polls import store as poll_store
 from conference.polls.export import answer_text, results_of
+from conference.privacy.registry import PERSONAL_DATA
+from conference.privacy.retention import RECORD_KEY
 from conference.qa.store import VISIBLE
 from conference.reactions import store as reaction_store
 from conference.realtime.room_log import EVENT_STREAM
@@ -105,6 +108,15 @@ class WorkshopPart:
 
 
 @dataclass(frozen=True, slots=True)
+class Retained:
+    """One kind of personal data: the day it is deleted, and when it was if it already was."""
+
+    title: str  # an English message id (conference/privacy/declaration.py)
+    due: dt.date  # in the event's zone, as `deleted_on`
+    deleted_on: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
 class ReportData:
     event: Event
     built_at: dt.datetime
@@ -120,10 +132,7 @@ class ReportData:
     workshops: list[WorkshopPart]
     room_titles: dict[str, str] = field(default_factory=dict)
     reactions: list[tuple[dt.datetime, str, int]] = field(default_factory=list)  # minute, emoji, n
-
-    @property
-    def delete_on(self) -> dt.date:
-        return (self.event.ends_at() + dt.timedelta(days=self.event.delete_data_after_days)).date()
+    retention: list[Retained] = field(default_factory=list)
 
 
 def person_label(name: str, organisation: str) -> str:
@@ -337,6 +346,7 @@ async def gather(
                 )
             )
         reactions = await reaction_store.per_minute(conn, event.id)
+        deleted = (await state_store.get_all(conn, event.id)).get(RECORD_KEY) or {}
     titles = {room.id: room.title for room in rooms}
     return ReportData(
         event=event,
@@ -353,4 +363,25 @@ async def gather(
         workshops=workshops,
         room_titles=titles,
         reactions=reactions,
+        retention=_retention(event, deleted),
     )
+
+
+def _retention(event: Event, deleted: dict[str, Any]) -> list[Retained]:
+    """Each kind of personal data the privacy page lists, with its deletion day and, from the
+    deletion job's record (conference/privacy/retention.py), when it was deleted."""
+    kept = []
+    for declaration in PERSONAL_DATA:
+        record = deleted.get(declaration.name)
+        kept.append(
+            Retained(
+                title=declaration.title,
+                due=event.deletion_due(declaration.kind).astimezone(event.zone).date(),
+                deleted_on=(
+                    dt.datetime.fromisoformat(record["at"]).astimezone(event.zone).date()
+                    if record
+                    else None
+                ),
+            )
+        )
+    return kept

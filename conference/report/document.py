@@ -460,18 +460,12 @@ class _Writer:
                     [
                         (_("Facilitation"), room.facilitator or "–"),
                         (
-                            _("Size"),
-                            _(
-                                "%(seats)s seats taken of %(capacity)s; %(entered)s "
-                                "took part, at most %(peak)s at once"
-                            )
-                            % {
-                                "seats": counts.seats,
-                                "capacity": counts.capacity,
-                                "entered": counts.entered,
-                                "peak": counts.peak,
-                            },
+                            _("Seats taken"),
+                            _("%(seats)s of %(capacity)s")
+                            % {"seats": counts.seats, "capacity": counts.capacity},
                         ),
+                        (_("Took part"), str(counts.entered)),
+                        (_("At most at once"), str(counts.peak)),
                     ]
                 ),
                 Heading(4, _("Key results"), f"results-{room.id}"),
@@ -531,15 +525,20 @@ class _Writer:
                 if self.data.names
                 else _("This report was built without names.")
             ),
-            Paragraph(
-                _(
-                    "All personal data of this event is deleted on %(date)s (%(days)s days after "
-                    "the event)."
-                )
-                % {
-                    "date": format_date(self.data.delete_on, "long", locale=self.language),
-                    "days": event.delete_data_after_days,
-                }
+            TableBlock(
+                _("When each kind of personal data is deleted"),
+                [_("Kind of data"), _("Deletion due on"), _("Status")],
+                [
+                    [
+                        _(kept.title),
+                        format_date(kept.due, "long", locale=self.language),
+                        _("deleted on %(date)s")
+                        % {"date": format_date(kept.deleted_on, "long", locale=self.language)}
+                        if kept.deleted_on
+                        else _("kept until then"),
+                    ]
+                    for kept in self.data.retention
+                ],
             ),
         )
         if self.data.removed:

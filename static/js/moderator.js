@@ -219,7 +219,7 @@ async function refreshPeople() {
     renderPeople(result.people || []);
     const registered = document.getElementById("live-registered");
     if (registered && result.registered !== undefined) {
-      registered.textContent = format(strings.registered, { n: result.registered, capacity: result.capacity });
+      registered.textContent = format(strings.registered, { registered: result.registered, n: result.capacity });
     }
   } catch (err) {
     failed(err);

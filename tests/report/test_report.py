@@ -144,6 +144,11 @@ async def test_the_report_from_the_console_has_every_section_and_number_and_is_t
     for name in CONSENTED + UNNAMED:
         assert name not in text
     assert de("This report contains no names of participants.") in text
+    # when each kind of personal data goes (the event file's retention per kind), none gone yet
+    assert de("When each kind of personal data is deleted") in text
+    for kind in ("Registration", "Chat messages", "Shared notes", "Attendance"):
+        assert f"{de(kind)} " in text, kind
+    assert de("kept until then") in text
 
     # nobody else builds or downloads it
     _, token = await event_server.person(name="Neugierige Person")
