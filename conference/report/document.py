@@ -497,7 +497,7 @@ class _Writer:
                 )
 
     def method(self) -> None:
-        _, event = self._, self.data.event
+        _ = self._
         self.add(
             Heading(2, _("Method and data protection"), "method"),
             Paragraph(
