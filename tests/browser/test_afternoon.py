@@ -104,6 +104,19 @@ async def test_the_afternoon_from_assignment_to_everyone_back(
     await expect(bert.locator("#help-status")).to_contain_text("Mia Moderatorin aus der Moderation")
     await expect(mod.locator("#wsa-rooms tr[data-room='fachkraefte']")).to_contain_text("anwesend")
 
+    # each room's notes, from the console: to read, and to download as Markdown and as Word
+    row = mod.locator("#wsa-rooms tr[data-room='vernetzung']")
+    async with mod.context.expect_page() as opened:
+        await row.get_by_role("link", name=re.compile("^Notizen von Vernetzung")).click()
+    notes = await opened.value
+    await expect(notes.get_by_role("heading", level=1)).to_contain_text("Notizen: Vernetzung")
+    for name, starts in (("Markdown", b"# Vernetzung"), ("Word", b"PK")):
+        async with notes.expect_download() as download:
+            await notes.get_by_role("link", name=re.compile(name)).click()
+        saved = await (await download.value).path()
+        assert saved.read_bytes().startswith(starts), name
+    await notes.close()
+
     # accessibility of the room page and the workshops panel, and the room page by keyboard
     for page in (anna, facilitators[0], mod):
         assert await axe_violations(page) == []

@@ -187,12 +187,15 @@ export function mountWorkshopsConsole(live, doc) {
     });
   }
 
+  /** The room's notes to read, with their downloads as Markdown and as a Word document. */
   function notesLink(room) {
     return el("a", {
       className: "button-small",
       text: strings.notes,
       attrs: {
-        href: `/workshop/${encodeURIComponent(room.id)}/notes.docx`,
+        href: `/workshop/${encodeURIComponent(room.id)}/notes`,
+        target: "_blank",
+        rel: "noopener",
         "aria-label": format(strings.notes_label, { title: room.title }),
         "data-action": "notes",
       },
