@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from playwright.async_api import Page, expect
 
@@ -210,15 +211,22 @@ async def test_a_long_absence_is_caught_up_page_by_page_and_the_list_keeps_the_l
     assert bodies == last()
     assert bodies[-1] == "viel-ende"
     assert await kept(anna) == [sent[b] for b in bodies]
-    trimmed = anna.locator("#chat-scroll > #chat-trimmed:first-child")
+    # above the list and outside its live region: a count that changes is not read out
+    trimmed = anna.locator("#chat-trimmed")
+    assert await trimmed.evaluate("note => !note.closest('[aria-live]')")
     await expect(trimmed).to_be_visible()
-    await expect(trimmed).to_have_text("Ältere Nachrichten sind ausgeblendet.")
+    hidden_note = anna.locator("#chat-trimmed-text")
+    await expect(hidden_note).to_have_text(
+        re.compile(r"^\d+ ältere Nachrichten sind ausgeblendet\.$")
+    )
     assert await anna.evaluate("window.snapshots") == 1
     # the live page: the same last 300, the note in English
     await expect(eric.locator(".chat-body", has_text="viel-ende")).to_be_visible()
     assert await _bodies(eric, "viel-") == bodies
     await kept(eric)
-    await expect(eric.locator("#chat-trimmed")).to_have_text("Older messages are hidden.")
+    await expect(eric.locator("#chat-trimmed-text")).to_have_text(
+        re.compile(r"^\d+ older messages are hidden\.$")
+    )
 
     # the page is away (a closed laptop lid) while 700 messages are said; back, it shows the
     # last 300 of them once, in order. Eric has paused the chat meanwhile (WCAG 2.2.2): the
@@ -249,6 +257,18 @@ async def test_a_long_absence_is_caught_up_page_by_page_and_the_list_keeps_the_l
     assert await _bodies(eric, "weg-") == last()
     assert await axe_violations(anna) == []
     assert await axe_violations(eric) == []
+
+    # the hidden ones are there on request: a hundred at a time, at the top, in order
+    hidden = int((await hidden_note.text_content() or "").split()[0])
+    assert hidden >= len(sent) - KEEP
+    await anna.get_by_role("button", name="Ältere Nachrichten zeigen").click()
+    await expect(hidden_note).to_have_text(f"{hidden - 100} ältere Nachrichten sind ausgeblendet.")
+    order = sorted(sent, key=sent.__getitem__)
+    assert await _bodies(anna, "") == order[-(KEEP + 100) :]
+    seqs = await anna.locator(".chat-message").evaluate_all(
+        "items => items.map(item => Number(item.dataset.seq))"
+    )
+    assert seqs == sorted(set(seqs)) and len(seqs) == KEEP + 100
 
 
 async def test_room_resync_catches_up_without_a_further_broadcast(

@@ -7,6 +7,10 @@ const NEAR_BOTTOM_PX = 48;
 const SLOW_MS = 1500;
 /** How many messages a page keeps in the DOM (older ones stay on the server and in the exports). */
 export const CHAT_KEEP = 300;
+/** How many of the messages dropped from the list the page still holds, to show on request. */
+const OLDER_KEEP = 5000;
+/** How many older messages one click on "show older messages" brings back. */
+const SHOW_MORE = 100;
 
 /**
  * @param live the connection from connectLive
@@ -29,6 +33,8 @@ export function mountChat(live, doc, { room, keep = CHAT_KEEP, moderation = null
   const pauseButton = doc.getElementById("chat-pause");
   const pendingNote = doc.getElementById("chat-pending");
   const trimmedNote = doc.getElementById("chat-trimmed");
+  const trimmedText = doc.getElementById("chat-trimmed-text");
+  const olderButton = doc.getElementById("chat-older");
   if (!log || !form) return null;
 
   const byId = new Map(); // message id -> <li>
@@ -42,6 +48,12 @@ export function mountChat(live, doc, { room, keep = CHAT_KEEP, moderation = null
   let heldDropped = 0; // messages that arrived while paused but fell out of `keep` before resuming
   let joined = false; // the first snapshot replaces the log; later ones (reconnects) add to it
   let hiddenUpTo = 0; // the highest seq dropped from the list to keep it short: older ones stay out
+  // what was dropped from the list, to show again on request (oldest first once sorted), and
+  // how many went beyond OLDER_KEEP (only counted)
+  let older = [];
+  let olderLost = 0;
+  let lostUpTo = 0;
+  const messageOf = new WeakMap(); // <li> -> the message it shows
   const timeFormat = new Intl.DateTimeFormat(doc.documentElement.lang || undefined, {
     hour: "2-digit",
     minute: "2-digit",
@@ -75,6 +87,7 @@ export function mountChat(live, doc, { room, keep = CHAT_KEEP, moderation = null
     }
     item.append(meta, el("p", { className: "chat-body", text: message.body }));
     if (moderation) item.append(actions(message, person));
+    messageOf.set(item, message);
     return item;
   }
 
@@ -132,13 +145,58 @@ export function mountChat(live, doc, { room, keep = CHAT_KEEP, moderation = null
     const height = scroller.scrollHeight;
     while (byId.size > keep && log.firstElementChild) {
       const oldest = log.firstElementChild;
-      hiddenUpTo = Math.max(hiddenUpTo, Number(oldest.dataset.seq) || 0);
+      hideOlder(messageOf.get(oldest));
       byId.delete(oldest.dataset.id);
       oldest.remove();
     }
-    if (trimmedNote) trimmedNote.hidden = false;
+    showOlderNote();
     if (!stick) scroller.scrollTop -= height - scroller.scrollHeight;
   }
+
+  /** Keep a message that left the list (or never entered it), to show on request. */
+  function hideOlder(message) {
+    if (!message) return;
+    hiddenUpTo = Math.max(hiddenUpTo, Number(message.seq) || 0);
+    older.push(message);
+    if (older.length > OLDER_KEEP) {
+      older.sort(bySeq);
+      const lost = older.shift();
+      olderLost += 1;
+      lostUpTo = Math.max(lostUpTo, Number(lost.seq) || 0);
+    }
+  }
+
+  function bySeq(a, b) {
+    return Number(a.seq) - Number(b.seq);
+  }
+
+  /** Above the list, outside its live region (a count that changes with every message
+   * must not be read out): how many older messages are hidden, and a button for them. */
+  function showOlderNote() {
+    const n = older.length + olderLost;
+    if (trimmedNote) trimmedNote.hidden = n === 0;
+    if (trimmedText) trimmedText.textContent = format(strings.trimmed, { n });
+    if (olderButton) olderButton.hidden = older.length === 0;
+  }
+
+  /** Bring back the newest SHOW_MORE of the hidden messages, at the top of the list. */
+  function showOlder() {
+    older.sort(bySeq);
+    const batch = older.splice(Math.max(0, older.length - SHOW_MORE));
+    keep += batch.length;
+    const first = log.firstElementChild;
+    for (const message of batch) {
+      if (byId.has(message.id)) continue;
+      const item = render(message);
+      log.insertBefore(item, first);
+      byId.set(message.id, item);
+    }
+    hiddenUpTo = older.length ? Number(older[older.length - 1].seq) || 0 : lostUpTo;
+    showOlderNote();
+    updateEmpty();
+    scroller.scrollTop = 0;
+  }
+  if (olderButton) olderButton.addEventListener("click", showOlder);
 
   function anonymise(personId) {
     for (const item of log.querySelectorAll(".chat-message")) {
@@ -153,7 +211,9 @@ export function mountChat(live, doc, { room, keep = CHAT_KEEP, moderation = null
       if (del) del.setAttribute("aria-label", format(strings.delete_label, { name: strings.deleted_person }));
     }
     const gone = { name: "", organisation: "", deleted: true };
-    held = held.map((m) => (m.person && m.person.id === personId ? { ...m, person: { ...m.person, ...gone } } : m));
+    const forget = (m) => (m.person && m.person.id === personId ? { ...m, person: { ...m.person, ...gone } } : m);
+    held = held.map(forget);
+    older = older.map(forget);
   }
 
   function showPending() {
@@ -182,16 +242,19 @@ export function mountChat(live, doc, { room, keep = CHAT_KEEP, moderation = null
     held.push(message);
     // a long pause in a busy room must not grow without bound: the list would drop them anyway
     while (held.length > keep) {
-      const oldest = held.shift();
-      hiddenUpTo = Math.max(hiddenUpTo, Number(oldest.seq) || 0);
+      hideOlder(held.shift());
       heldDropped += 1;
-      if (trimmedNote) trimmedNote.hidden = false;
     }
+    showOlderNote();
     showPending();
   }
 
   function remove(id) {
     held = held.filter((m) => m.id !== id);
+    if (older.some((m) => m.id === id)) {
+      older = older.filter((m) => m.id !== id);
+      showOlderNote();
+    }
     if (paused) showPending();
     const item = byId.get(id);
     if (!item) return;
@@ -230,7 +293,10 @@ export function mountChat(live, doc, { room, keep = CHAT_KEEP, moderation = null
       log.replaceChildren();
       byId.clear();
       hiddenUpTo = 0;
-      if (trimmedNote) trimmedNote.hidden = true;
+      older = [];
+      olderLost = 0;
+      lostUpTo = 0;
+      showOlderNote();
       held = [];
       heldDropped = 0;
       showPending();
