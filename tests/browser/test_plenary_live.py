@@ -268,7 +268,8 @@ async def test_a_long_absence_is_caught_up_page_by_page_and_the_list_keeps_the_l
     seqs = await anna.locator(".chat-message").evaluate_all(
         "items => items.map(item => Number(item.dataset.seq))"
     )
-    assert seqs == sorted(set(seqs)) and len(seqs) == KEEP + 100
+    assert seqs == sorted(set(seqs))
+    assert len(seqs) == KEEP + 100
 
 
 async def test_room_resync_catches_up_without_a_further_broadcast(
