@@ -82,10 +82,10 @@ class Arrange:
         await client.ok("room:join", {"room": ROOM})
         return person_id
 
-    async def seat(self, person_id: str) -> None:
+    async def seat(self, person_id: str, room: str = ROOM) -> None:
         """A seat in ROOM, where the workshops run (participants enter only their own room)."""
         if self.workshops:
-            moved = await self.staff.ok("workshops:move", {"people": [person_id], "room": ROOM})
+            moved = await self.staff.ok("workshops:move", {"people": [person_id], "room": room})
             assert moved["refused"] == [], moved
 
     async def phase_status(self) -> str:
@@ -264,7 +264,9 @@ async def prepare(
         if who is not Who.NO_SESSION:
             clients[who] = await _identity(server, connect, arrange, who, url)
     arrange.members = [
-        client for who, client in clients.items() if who not in (Who.PRESENTER, Who.REMOVED)
+        client
+        for who, client in clients.items()
+        if who not in (Who.PRESENTER, Who.REMOVED, Who.OTHER_PARTICIPANT)
     ]
     return Matrix(arrange, clients)
 
@@ -285,6 +287,8 @@ async def _identity(
     person_id, token = await server.person(role, name=who.value.title(), room=room)
     if who is Who.PARTICIPANT:
         await arrange.seat(person_id)
+    elif who is Who.OTHER_PARTICIPANT:
+        await arrange.seat(person_id, OTHER_ROOM)
     client = await connect(url, token)
     if who is Who.REMOVED:
         # in no room: its connection is found by person, on whichever process it is
@@ -295,6 +299,10 @@ async def _identity(
             await connect(url, token)
         assert refused.value.code == "auth.required", refused.value.data
         saw_code("auth.required")
+        return client
+    if who is Who.OTHER_PARTICIPANT and arrange.workshops:
+        # in their own workshop, next door: what they send to ROOM must find no way in
+        await client.ok("room:join", {"room": OTHER_ROOM})
         return client
     # where the workshops are closed (or ROOM is not theirs) some stay outside
     await client.call("room:join", {"room": ROOM})

@@ -52,6 +52,7 @@ After = Callable[["Arrange", "Client"], Awaitable[None]]
 
 class Who(enum.Enum):
     PARTICIPANT = "participant"
+    OTHER_PARTICIPANT = "participant of another room"  # seated in OTHER_ROOM, and in it
     FACILITATOR = "facilitator of this room"
     OTHER_FACILITATOR = "facilitator of another room"
     MODERATOR = "moderator"
@@ -84,8 +85,8 @@ def verdict(access: Access, who: Who) -> str:
         return OK if access is Access.PRESENTER else FORBIDDEN
     if who is Who.MODERATOR or access is Access.PARTICIPANT:
         return OK
-    if access is Access.IN_ROOM:  # the other room's facilitator cannot enter this one
-        return OK if who is not Who.OTHER_FACILITATOR else "room.not_joined"
+    if access is Access.IN_ROOM:  # the other room's people cannot enter this one
+        return "room.not_joined" if who in (Who.OTHER_FACILITATOR, Who.OTHER_PARTICIPANT) else OK
     if access is Access.MANAGER and who is Who.FACILITATOR:
         return OK
     return FORBIDDEN
@@ -245,7 +246,9 @@ async def in_plenary(a: Arrange, client: Client) -> None:
 EXPECTED: dict[str, Entry] = {
     # rooms
     "room:join": Entry(
-        Access.PARTICIPANT, {"room": ROOM}, {Who.OTHER_FACILITATOR: "room.not_yours"}
+        Access.PARTICIPANT,
+        {"room": ROOM},
+        {Who.OTHER_FACILITATOR: "room.not_yours", Who.OTHER_PARTICIPANT: "room.not_yours"},
     ),
     "room:leave": Entry(Access.PARTICIPANT, {"room": ROOM}, after=join_again),
     "room:sync": Entry(Access.IN_ROOM, {"room": ROOM, "after": 0}),

@@ -1,8 +1,8 @@
 """The permission matrix, generated from the capability table.
 
 Every event registered by conference/capabilities.py is sent as every identity (participant,
-facilitator of the room, facilitator of another room, moderator, presenter view, removed person,
-no session) and must get the verdict of tests/permissions/table.py; refused cases read the
+participant of another room, facilitator of the room, facilitator of another room, moderator,
+presenter view, removed person, no session) and must get the verdict of tests/permissions/table.py; refused cases read the
 state back and find it unchanged. A new event without an entry in the table fails here first.
 """
 
