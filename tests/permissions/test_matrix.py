@@ -3,7 +3,8 @@
 Every event registered by conference/capabilities.py is sent as every identity (participant,
 participant of another room, facilitator of the room, facilitator of another room, moderator,
 presenter view, removed person, no session) and must get the verdict of
-tests/permissions/table.py; refused cases read the state back and find it unchanged. A new event without an entry in the table fails here first.
+tests/permissions/table.py; refused cases read the state back and find it unchanged. A new
+event without an entry in the table fails here first.
 """
 
 from __future__ import annotations
