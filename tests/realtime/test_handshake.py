@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
-import socketio
 
 from conference.auth.people import create_person, issue_token, revoke_tokens
 from conference.auth.roles import Role
@@ -31,8 +31,16 @@ async def test_no_credentials_are_refused(live: LiveServer, connect) -> None:
 
 async def test_a_foreign_origin_is_refused(live: LiveServer, connect) -> None:
     _, token = await live.person()
-    with pytest.raises(socketio.exceptions.ConnectionError):
+    # refused by the transport, before any namespace or token is looked at: no socket.io code
+    with pytest.raises(HandshakeRefused) as refused:
         await connect(live.url, token, headers={"Origin": "https://evil.example"})
+    assert refused.value.code is None, refused.value.data
+    handshake = f"{live.url}/socket.io/?EIO=4&transport=polling"
+    async with httpx.AsyncClient() as http:
+        foreign = await http.get(handshake, headers={"Origin": "https://evil.example"})
+        own = await http.get(handshake, headers={"Origin": live.url})
+    assert foreign.status_code == 400, foreign.text
+    assert own.status_code == 200, own.text
 
 
 async def test_the_own_origin_is_accepted(live: LiveServer, connect) -> None:
