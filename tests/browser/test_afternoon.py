@@ -93,7 +93,9 @@ async def test_the_afternoon_from_assignment_to_everyone_back(
     await panel.get_by_role("button", name="+5 Minuten").click()
     for page in people:
         await expect(page.locator("#workshop-timer")).to_have_text(re.compile(r"^[67]:\d\d$"))
-        await expect(page.locator("#workshop-alert")).to_contain_text("Workshopzeit wurde geändert")
+        # an alert: read out at once
+        alert = page.get_by_role("alert").filter(has_text="Workshopzeit wurde geändert")
+        await expect(alert).to_be_visible()
 
     # help from a room is seen in the console; the moderator answers
     await bert.get_by_role("button", name="Hilfe anfordern").click()

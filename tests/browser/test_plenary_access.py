@@ -22,6 +22,12 @@ async def test_plenary_and_console_have_no_serious_axe_violations(
     await mod.locator("#announce-input").fill("Willkommen!")
     await mod.locator("#announce-form button[type=submit]").click()
     await expect(page.locator("#announcement")).to_be_visible()
+    # the live regions as assistive technology finds them (WCAG 4.1.3): the chat is a polite
+    # log named by its heading, the announcement a status message
+    chat_log = page.get_by_role("log", name="Chat")
+    await expect(chat_log).to_contain_text("Eine Nachricht für die Prüfung")
+    await expect(chat_log).to_have_attribute("aria-live", "polite")
+    await expect(page.get_by_role("status").filter(has_text="Willkommen!")).to_be_visible()
     await console_section(mod, "people")
     await expect(mod.locator("#people-list li").first).to_be_visible()
     assert await axe_violations(page) == []
