@@ -11,6 +11,7 @@ from playwright.async_api import Page, expect
 
 from conference.auth.roles import Role
 from tests.browser.people import console_section, join
+from tests.browser.reflow import check
 from tests.fixtures.browser import axe_violations
 from tests.fixtures.live_server import LiveServer, start_servers, stop_servers
 
@@ -76,6 +77,10 @@ async def test_the_afternoon_from_assignment_to_everyone_back(
         await expect(page.locator("#workshop-timer")).to_have_text(re.compile(r"^[12]:\d\d$"))
         # two minutes left: the warning is an alert on every room page
         await expect(page.locator("#workshop-alert")).to_contain_text("Noch 2 Minuten")
+    # a participant's room page reflows at 320 px (WCAG 1.4.10)
+    await anna.set_viewport_size({"width": 320, "height": 800})
+    assert await check(anna, "/workshop/vernetzung (participant)") == []
+    await anna.set_viewport_size({"width": 1280, "height": 720})  # the default of the context
 
     # the room chat stays in its room
     await anna.get_by_label("Ihre Nachricht").fill("Hallo Vernetzung!")
