@@ -16,6 +16,7 @@ from conference.settings import Settings
 from tests.browser.reflow import check
 from tests.fixtures.live_server import LiveServer
 
+
 @pytest.mark.parametrize("width", [640, 320])
 async def test_every_page_reflows_and_links_the_statements(
     memory_server: LiveServer, new_context, width: int
