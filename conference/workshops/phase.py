@@ -2,7 +2,8 @@
 
 The phase is held by the server as times (`ends_at`, `return_at`) in the durable event state,
 so it survives a restart and every page counts down from the same end; pages correct their
-clock by the server's `now` that comes with every snapshot and broadcast. When the end time
+clock by the server's `now` that comes with every snapshot (the broadcasts carry none: they are
+logged and may be replayed to a page later, when their time would be stale). When the end time
 passes, everyone is brought back with a countdown, then the phase closes (the background loop
 in conference/workshops/handlers.py, run by one process at a time).
 """
