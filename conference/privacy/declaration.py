@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from conference.events.model import RetentionKind
+from conference.realtime.publish import Audience
 from conference.realtime.room_log import Entry
 from conference.storage import locks
 
@@ -40,8 +41,8 @@ class Forgetting:
     person_ids: frozenset[str]
     now: dt.datetime
     # logged broadcasts (entry, audience) and notices (type, data, audience) sent after commit
-    logged: list[tuple[Entry, str]] = field(default_factory=list)
-    notices: list[tuple[str, dict[str, Any], str]] = field(default_factory=list)
+    logged: list[tuple[Entry, Audience]] = field(default_factory=list)
+    notices: list[tuple[str, dict[str, Any], Audience]] = field(default_factory=list)
 
 
 async def forgetting_lock(conn: AsyncConnection, event_id: str) -> None:

@@ -86,7 +86,9 @@ async def forget(conn: AsyncConnection, forgetting: Forgetting) -> None:
         if row.id in gone:
             withdrawn = {"id": row.id, "room": row.room, "status": "withdrawn"}
             data = {"room": row.room, "question": withdrawn}
-            forgetting.notices.append(("question:changed", data, audiences.moderators(event_id)))
+            forgetting.notices.append(
+                ("question:changed", data, audiences.managers(event_id, row.room))
+            )
             continue
         question = store.as_question(await store.get(conn, event_id, row.id))
         entry = await room_log.append(
@@ -94,7 +96,9 @@ async def forget(conn: AsyncConnection, forgetting: Forgetting) -> None:
         )
         forgetting.logged.append((entry, audiences.room(event_id, row.room)))
         data = {"room": row.room, "question": question}
-        forgetting.notices.append(("question:changed", data, audiences.moderators(event_id)))
+        forgetting.notices.append(
+            ("question:changed", data, audiences.managers(event_id, row.room))
+        )
 
 
 async def expire(conn: AsyncConnection, expiring: Expiring) -> int:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from conference.storage.db import Database
 from conference.storage.tables import attendance
 from tests.fixtures.asserted import refused
-from tests.fixtures.live_server import Client, LiveServer
+from tests.fixtures.live_server import Client, LiveServer, logged_in
 from tests.workshops.helpers import closed_phase, facilitator, moderator, new_room, participant
 
 
@@ -275,3 +275,31 @@ async def test_choosing_twice_at_once_still_gives_the_freed_seat_to_the_waitlist
         overview = {r["id"]: r for r in (await mod.ok("workshops:overview", {}))["rooms"]}
         assert (overview[full]["taken"], overview[full]["waiting"]) == (1, 0)
         assert overview[one]["taken"] + overview[two]["taken"] == 1
+
+
+async def test_a_withdrawal_reaches_the_facilitator_of_the_room(
+    afternoon: LiveServer, connect: Any
+) -> None:
+    """A participant withdraws from the event: the question they asked in their workshop goes
+    from the facilitator's list too, not only from the moderators'."""
+    mod = await moderator(afternoon, connect)
+    await closed_phase(mod)
+    room = await new_room(mod, capacity=5)
+    host = await facilitator(afternoon, connect, room, "Gastgeber Gerd")
+    person_id, token = await afternoon.person(name="Wanda Weg")
+    await mod.ok("workshops:move", {"people": [person_id], "room": room})
+    await mod.ok("workshops:open", {"minutes": 30})
+    wanda = await connect(afternoon.url, token)
+    await wanda.ok("room:join", {"room": room})
+    asked = await wanda.ok("question:ask", {"room": room, "body": "Wer macht mit?"})
+    question_id = asked["question"]["id"]
+    await host.wait_for("question:changed", lambda d: d["question"]["id"] == question_id)
+    host.mark()
+    async with logged_in(afternoon, token) as http:
+        assert (await http.post("/my-data/withdraw", data={"confirm": "yes"})).status_code == 200
+    gone = await host.wait_for("question:changed", lambda d: d["question"]["id"] == question_id)
+    assert gone == {
+        "room": room,
+        "question": {"id": question_id, "room": room, "status": "withdrawn"},
+    }
+    await mod.ok("workshops:close", {})
