@@ -111,6 +111,19 @@ async def test_the_afternoon_from_assignment_to_everyone_back(
     await expect(bert.locator("#help-status")).to_contain_text("Mia Moderatorin aus der Moderation")
     await expect(mod.locator("#wsa-rooms tr[data-room='fachkraefte']")).to_contain_text("anwesend")
 
+    # a room changed live: more seats; the form is filled with its values and goes back to
+    # adding a room afterwards
+    fachkraefte = mod.locator("#wsa-rooms tr[data-room='fachkraefte']")
+    await fachkraefte.get_by_role("button", name=re.compile("ändern$")).click()
+    await expect(panel.get_by_label("Titel", exact=True)).to_be_focused()
+    await expect(panel.get_by_label("Titel", exact=True)).not_to_have_value("")
+    await panel.get_by_label("Plätze", exact=True).fill("45")
+    await panel.get_by_role("button", name="Änderungen speichern").click()
+    await expect(mod.locator("#wsa-feedback")).to_contain_text("wurde geändert")
+    await expect(fachkraefte).to_contain_text("von 45")
+    await expect(panel.get_by_role("button", name="Raum hinzufügen")).to_be_visible()
+    await expect(panel.get_by_label("Titel", exact=True)).to_have_value("")
+
     # each room's notes, from the console: to read, and to download as Markdown and as Word
     row = mod.locator("#wsa-rooms tr[data-room='vernetzung']")
     async with mod.context.expect_page() as opened:

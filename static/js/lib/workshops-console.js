@@ -143,7 +143,7 @@ export function mountWorkshopsConsole(live, doc) {
         el("td", { className: "num", text: room.present }),
         el("td", { className: "num", text: format(strings.seats, { taken: room.taken, capacity: room.capacity }) }),
         el("td", { className: "num", text: room.waiting }),
-        el("td", {}, [peekButton(room), " ", openLink(room), " ", notesLink(room)]),
+        el("td", {}, [peekButton(room), " ", editButton(room), " ", openLink(room), " ", notesLink(room)]),
       ];
       let row = rows.get(room.id);
       if (!row) {
@@ -170,6 +170,16 @@ export function mountWorkshopsConsole(live, doc) {
       attrs: { type: "button", "aria-label": format(strings.peek_label, { title: room.title }), "data-action": "peek" },
     });
     button.addEventListener("click", () => peek(room));
+    return button;
+  }
+
+  function editButton(room) {
+    const button = el("button", {
+      className: "button-small",
+      text: strings.edit,
+      attrs: { type: "button", "aria-label": format(strings.edit_label, { title: room.title }), "data-action": "edit" },
+    });
+    button.addEventListener("click", () => editRoom(room.id));
     return button;
   }
 
@@ -258,7 +268,35 @@ export function mountWorkshopsConsole(live, doc) {
   $("wsa-peek-close").addEventListener("click", () => peekDialog.close());
   peekDialog.addEventListener("close", closePeek);
 
-  // --- rooms added live ------------------------------------------------------------------
+  // --- rooms added or changed live --------------------------------------------------------
+
+  const roomFields = { title: "wsa-room-title", description: "wsa-room-description", facilitator: "wsa-room-facilitator", capacity: "wsa-room-capacity", video_url: "wsa-room-video" };
+  let editing = null; // the id of the room the form changes, or null: the form adds one
+
+  /** The form for a new room, or filled with a room's values to change them. */
+  function setRoomForm(room) {
+    editing = room ? room.id : null;
+    for (const [key, id] of Object.entries(roomFields)) {
+      $(id).value = room ? (room[key] ?? "") : key === "capacity" ? "40" : "";
+    }
+    $("wsa-room-summary").textContent = room ? format(strings.edit_room, { title: room.title }) : strings.add_room;
+    $("wsa-room-submit").textContent = room ? strings.edit_submit : strings.add_submit;
+    $("wsa-room-cancel").hidden = !room;
+  }
+
+  function editRoom(id) {
+    const room = rooms.find((r) => r.id === id);
+    if (!room) return;
+    setRoomForm(room);
+    $("wsa-room-details").open = true;
+    $("wsa-room-title").focus();
+  }
+
+  $("wsa-room-cancel").addEventListener("click", () => {
+    const id = editing;
+    setRoomForm(null);
+    rows.get(id)?.querySelector("[data-action='edit']")?.focus();
+  });
 
   $("wsa-room-form").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -268,20 +306,20 @@ export function mountWorkshopsConsole(live, doc) {
       $("wsa-room-title").focus();
       return;
     }
+    const changing = editing;
     const saved = await act(
       "workshops:room",
       {
+        ...(changing ? { id: changing } : {}),
         title,
         description: $("wsa-room-description").value.trim(),
         facilitator: $("wsa-room-facilitator").value.trim(),
         capacity: Number($("wsa-room-capacity").value) || 40,
         video_url: $("wsa-room-video").value.trim(),
       },
-      (d) => format(strings.room_added, { title: d.room.title }),
+      (d) => format(changing ? strings.room_changed : strings.room_added, { title: d.room.title }),
     );
-    if (saved) {
-      for (const id of ["wsa-room-title", "wsa-room-description", "wsa-room-facilitator", "wsa-room-video"]) $(id).value = "";
-    }
+    if (saved) setRoomForm(null);
   });
 
   // --- the assignment --------------------------------------------------------------------
