@@ -30,7 +30,7 @@ function leaveFor(url, text) {
 mountPresenceCount(live, document, room, () => refreshPeople());
 mountChat(live, document, { room, moderation: data.manager ? moderation() : null });
 if (data.manager) mountPollsModerator(live, document);
-if (data.manager) mountGalleryFacilitator(live, document);
+if (data.manager) mountGalleryFacilitator(live, document, { notesText: () => (notes ? notes.text : "") });
 else mountPollsParticipant(live, document);
 let notes = null;
 live.onSnapshot(() => {

@@ -63,9 +63,27 @@ async def test_key_results_from_the_workshop_to_the_plenary_and_the_stream(
     key = presenter_key(Settings(secret_key=server.env["CONFERENCE_SECRET_KEY"]))
     await presenter.goto(f"{server.url}/presenter/{key}")
 
-    # the facilitator types two key results and publishes them (the phase is not running)
-    await host.locator("#gallery-result-1").fill(FIRST)
-    await host.locator("#gallery-result-2").fill(SECOND)
+    # no list under "Ergebnisse" in the notes yet: nothing to take
+    take = host.get_by_role("button", name="Aus den Notizen übernehmen")
+    await host.locator("#notes-editor .cm-content").click()
+    await host.keyboard.press("Control+a")
+    await host.keyboard.insert_text("## Leitfrage\nWie vernetzen wir uns?\n\n## Ergebnisse\n")
+    await take.click()
+    await expect(host.locator("#gallery-form-feedback")).to_have_text(
+        "In den Notizen steht noch keine Liste unter „Ergebnisse“."
+    )
+    # the facilitator writes two results in the notes' list and takes them over, then
+    # publishes them (the phase is not running)
+    await host.locator("#notes-editor .cm-content").click()
+    await host.keyboard.press("Control+End")
+    await host.keyboard.insert_text(f"- {FIRST}\n- {SECOND}\n\n## Nächste Schritte\n- Termin\n")
+    await take.click()
+    await expect(host.locator("#gallery-form-feedback")).to_have_text(
+        "2 Kernergebnisse aus den Notizen übernommen: bitte prüfen und speichern."
+    )
+    await expect(host.locator("#gallery-result-1")).to_have_value(FIRST)
+    await expect(host.locator("#gallery-result-2")).to_have_value(SECOND)
+    await expect(host.locator("#gallery-result-3")).to_have_value("")
     await host.locator("#gallery-form button[type=submit]").click()
     await expect(host.locator("#gallery-form-feedback")).not_to_be_empty()
     await host.locator("#gallery-publish").click()

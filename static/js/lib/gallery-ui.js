@@ -134,12 +134,39 @@ export function mountGalleryParticipant(live, doc) {
 }
 
 /** A workshop's key results, for its facilitators (and moderators looking in). */
-export function mountGalleryFacilitator(live, doc) {
+const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+(.*\S)\s*$/;
+const HEADING = /^#{1,6}\s+(.*?)\s*$/;
+
+/** Key results the notes hold: the list items of the sections whose heading starts with
+ * `heading` (the template's "Ergebnisse"), or, without such a section, of the whole notes;
+ * the first `count`. */
+export function resultsFromNotes(text, heading, count = 3) {
+  const wanted = String(heading || "").trim().toLowerCase();
+  const inSection = [];
+  const anywhere = [];
+  let inside = false;
+  for (const line of String(text || "").split("\n")) {
+    const title = HEADING.exec(line);
+    if (title) {
+      inside = Boolean(wanted) && title[1].toLowerCase().startsWith(wanted);
+      continue;
+    }
+    const item = LIST_ITEM.exec(line)?.[1];
+    if (!item) continue;
+    anywhere.push(item);
+    if (inside) inSection.push(item);
+  }
+  return (inSection.length ? inSection : anywhere).slice(0, count);
+}
+
+/** @param {{notesText?: () => string}} options `notesText`: the room's notes as they stand */
+export function mountGalleryFacilitator(live, doc, { notesText = () => "" } = {}) {
   const form = doc.getElementById("gallery-form");
   if (!form) return null;
   const strings = pageData("gallery-form-data").strings || {};
   const inputs = [...form.querySelectorAll("input[name=result]")];
   const publish = doc.getElementById("gallery-publish");
+  const fromNotes = doc.getElementById("gallery-from-notes");
   const state = doc.getElementById("gallery-state");
   const feedback = doc.getElementById("gallery-form-feedback");
   let published = false;
@@ -169,6 +196,20 @@ export function mountGalleryFacilitator(live, doc) {
       say(feedback, format(strings.failed, { message: err.message || err.code }), "error");
     }
   });
+  if (fromNotes) {
+    fromNotes.addEventListener("click", () => {
+      const found = resultsFromNotes(notesText(), strings.results_heading, inputs.length);
+      if (!found.length) {
+        say(feedback, format(strings.none_in_notes, { heading: strings.results_heading }), "error");
+        return;
+      }
+      found.forEach((text, index) => {
+        inputs[index].value = text.slice(0, Number(inputs[index].maxLength) || 280);
+      });
+      say(feedback, format(strings.from_notes, { n: found.length }), "ok");
+      inputs[0].focus();
+    });
+  }
   publish.addEventListener("click", async () => {
     try {
       if (texts().length) await live.call("gallery:save", { room: live.room, results: texts() });
