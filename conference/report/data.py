@@ -240,7 +240,11 @@ async def _named_answers(conn: AsyncConnection, poll: dict[str, Any]) -> list[Na
     query = (
         sa.select(people.c.name, people.c.organisation, poll_votes.c.answer)
         .join(people, people.c.id == poll_votes.c.person_id)
-        .where(poll_votes.c.poll_id == poll["id"], people.c.consent_at.is_not(None))
+        .where(
+            poll_votes.c.poll_id == poll["id"],
+            people.c.consent_at.is_not(None),
+            people.c.removed_at.is_(None),  # removed by the moderators: no name, as elsewhere
+        )
         .order_by(people.c.name)
     )
     return [
@@ -268,6 +272,7 @@ async def _questions(
             people.c.name,
             people.c.organisation,
             people.c.consent_at,
+            people.c.removed_at,
         )
         .join(people, people.c.id == questions.c.person_id)
         .where(questions.c.event_id == event_id)
@@ -279,7 +284,7 @@ async def _questions(
         if row.status not in VISIBLE:
             continue
         author = None
-        if names and not row.anonymous and row.consent_at is not None:
+        if names and not row.anonymous and row.consent_at is not None and row.removed_at is None:
             author = person_label(row.name, row.organisation)
         rows.append(QuestionRow(row.room, row.body, row.status, int(row.votes), author))
     rows.sort(key=lambda q: (q.status != "answered", -q.votes))

@@ -19,6 +19,9 @@ from tests.notes.helpers import Writer
 WORKSHOPS = ("vernetzung", "fachkraefte")
 CONSENTED = ("Erika Einverstanden", "Emil Einverstanden")
 UNNAMED = ("Ulla Ungenannt", "Udo Ungenannt")
+# agreed to be named, asked a question that was shown, then removed by the moderators: the
+# question stays in the report, her name goes from it
+REMOVED, REMOVED_QUESTION = "Rita Rauswurf", "Kommt die Aufzeichnung online?"
 REACTIONS = ("👏", "👏", "🤔", "👏", "❤️")  # sent by the people in turn
 NOTES = {
     "vernetzung": "\n### Verabredungen\n\n- **Stammtisch** im Mai\n- Plattform *prüfen*\n",
@@ -137,6 +140,14 @@ async def run_short_event(live: LiveServer, connect: Any) -> ShortEvent:
         await client.ok("question:upvote", {"room": "plenary", "id": first["id"]})
     await people[0].ok("question:upvote", {"room": "plenary", "id": second["id"]})
     await mod.ok("question:answered", {"room": "plenary", "id": first["id"], "value": True})
+    rita_id, rita_token = await live.person(
+        name=REMOVED, organisation="Beispiel GmbH", consent=True
+    )
+    rita: Client = await connect(live.url, rita_token)
+    await rita.ok("room:join", {"room": "plenary"})
+    asked = await rita.ok("question:ask", {"room": "plenary", "body": REMOVED_QUESTION})
+    await mod.ok("question:approve", {"room": "plenary", "id": asked["question"]["id"]})
+    await mod.ok("person:remove", {"person_id": rita_id})
 
     # the mood in the room: reactions are kept per minute; a moderator's burst carries the
     # plenary's totals once they are kept

@@ -18,6 +18,8 @@ from tests.fixtures.live_server import Client, LiveServer, logged_in
 from tests.report.event import (
     CONSENTED,
     KEY_RESULTS,
+    REMOVED,
+    REMOVED_QUESTION,
     UNNAMED,
     ShortEvent,
 )
@@ -198,6 +200,7 @@ async def test_the_docx_has_the_same_sections_as_headings_and_names_only_on_requ
     text = squashed(pdf_text(named))
     for name in CONSENTED:
         assert name in text
-    for name in UNNAMED:
+    for name in (*UNNAMED, REMOVED):
         assert name not in text
+    assert REMOVED_QUESTION in text
     assert "2 of 4" in text or "2 von 4" in text
