@@ -51,7 +51,7 @@ WORDS = [
     "klimaneutral",
     "wettbewerbsfähig",
     "innovationsfähig",
-    "attraktiver arbeitgeber",
+    "attraktiver Arbeitgeber",
     "digital",
     "regional",
     "nachhaltig",
@@ -312,6 +312,7 @@ async def measure(n: int, directory: Path) -> dict[str, Any]:
         "read_s": read,
         "pdf_s": (pdf_wall, pdf_cpu),
         "docx_s": (docx_wall, docx_cpu),
+        "pdf": pdf.data,
         "pdf_kb": len(pdf.data) // 1024,
         "docx_kb": len(docx.data) // 1024,
     }
@@ -341,6 +342,12 @@ def warm_up() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.event_report", description=__doc__)
     parser.add_argument("--n", type=int, nargs="+", default=[200, 2000])
+    parser.add_argument(
+        "--keep-pdf",
+        type=Path,
+        metavar="DIR",
+        help="also write each PDF there (report-N.pdf; docs/img/report-page.png is page 4 of N=170)",
+    )
     args = parser.parse_args(argv)
     print(f"load average at start: {os.getloadavg()[0]:.1f}")
     print(
@@ -353,6 +360,9 @@ def main(argv: list[str] | None = None) -> int:
             warm_up()
             r = asyncio.run(measure(n, Path(tmp)))
             r["worker_s"] = worker(r["url"], r["report_id"])
+            if args.keep_pdf:
+                args.keep_pdf.mkdir(parents=True, exist_ok=True)
+                (args.keep_pdf / f"report-{n}.pdf").write_bytes(r["pdf"])
             read, pdf, docx = r["read_s"], r["pdf_s"], r["docx_s"]
             print(
                 f"| {n} | {read[0]:.2f} s / {read[1]:.2f} s | {pdf[0]:.2f} s / {pdf[1]:.2f} s "
