@@ -346,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         "--keep-pdf",
         type=Path,
         metavar="DIR",
-        help="also write each PDF there (report-N.pdf; docs/img/report-page.png is page 4 of N=170)",
+        help="also write each PDF there (report-N.pdf; docs/img/report-page.png: page 4, N=170)",
     )
     args = parser.parse_args(argv)
     print(f"load average at start: {os.getloadavg()[0]:.1f}")
