@@ -121,8 +121,17 @@ async def test_the_afternoon_from_assignment_to_everyone_back(
     await panel.get_by_role("button", name="Änderungen speichern").click()
     await expect(mod.locator("#wsa-feedback")).to_contain_text("wurde geändert")
     await expect(fachkraefte).to_contain_text("von 45")
-    await expect(panel.get_by_role("button", name="Raum hinzufügen")).to_be_visible()
+    await expect(panel.locator("#wsa-room-submit")).to_have_text("Raum hinzufügen")
     await expect(panel.get_by_label("Titel", exact=True)).to_have_value("")
+    # and a room added live, with the same form
+    await panel.get_by_label("Titel", exact=True).fill("Zusatzraum Energie")
+    await panel.locator("#wsa-room-submit").click()
+    await expect(mod.locator("#wsa-feedback")).to_have_text(
+        "Der Raum Zusatzraum Energie wurde hinzugefügt."
+    )
+    await expect(mod.locator("#wsa-rooms tr", has_text="Zusatzraum Energie")).to_contain_text(
+        "von 40"
+    )
 
     # each room's notes, from the console: to read, and to download as Markdown and as Word
     row = mod.locator("#wsa-rooms tr[data-room='vernetzung']")

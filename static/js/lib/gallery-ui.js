@@ -133,7 +133,6 @@ export function mountGalleryParticipant(live, doc) {
   return { cards };
 }
 
-/** A workshop's key results, for its facilitators (and moderators looking in). */
 const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+(.*\S)\s*$/;
 const HEADING = /^#{1,6}\s+(.*?)\s*$/;
 
@@ -159,7 +158,8 @@ export function resultsFromNotes(text, heading, count = 3) {
   return (inSection.length ? inSection : anywhere).slice(0, count);
 }
 
-/** @param {{notesText?: () => string}} options `notesText`: the room's notes as they stand */
+/** A workshop's key results, for its facilitators (and moderators looking in).
+ * @param {{notesText?: () => string}} options `notesText`: the room's notes as they stand */
 export function mountGalleryFacilitator(live, doc, { notesText = () => "" } = {}) {
   const form = doc.getElementById("gallery-form");
   if (!form) return null;

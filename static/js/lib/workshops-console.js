@@ -300,8 +300,8 @@ export function mountWorkshopsConsole(live, doc) {
 
   $("wsa-room-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const title = $("wsa-room-title").value.trim();
-    if (!title) {
+    const values = Object.fromEntries(Object.entries(roomFields).map(([key, id]) => [key, $(id).value.trim()]));
+    if (!values.title) {
       say(feedback, strings.empty, "error");
       $("wsa-room-title").focus();
       return;
@@ -309,14 +309,7 @@ export function mountWorkshopsConsole(live, doc) {
     const changing = editing;
     const saved = await act(
       "workshops:room",
-      {
-        ...(changing ? { id: changing } : {}),
-        title,
-        description: $("wsa-room-description").value.trim(),
-        facilitator: $("wsa-room-facilitator").value.trim(),
-        capacity: Number($("wsa-room-capacity").value) || 40,
-        video_url: $("wsa-room-video").value.trim(),
-      },
+      { ...(changing ? { id: changing } : {}), ...values, capacity: Number(values.capacity) || 40 },
       (d) => format(changing ? strings.room_changed : strings.room_added, { title: d.room.title }),
     );
     if (saved) setRoomForm(null);
