@@ -5,6 +5,7 @@ python-docx for the DOCX), so both carry the same sections and numbers."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -237,9 +238,11 @@ class _Writer:
             self.add(Paragraph(_("No reactions were sent.")))
             return
         names = {emoji: _(name) for emoji, name in REACTIONS.items()}
-        kinds = [emoji for emoji in names if any(e == emoji for _m, e, _n in minutes)]
-        kinds += sorted({e for _m, e, _n in minutes} - set(kinds))
-        total = {emoji: sum(n for _m, e, n in minutes if e == emoji) for emoji in kinds}
+        total: Counter[str] = Counter()
+        for _minute, emoji, n in minutes:
+            total[emoji] += n
+        # the five in their order, then any other kept before (none today)
+        kinds = [e for e in REACTIONS if e in total] + sorted(set(total) - set(REACTIONS))
         self.add(
             Paragraph(
                 _(
@@ -258,11 +261,9 @@ class _Writer:
             ),
             dt.timedelta(hours=2),
         )
-        slots: dict[dt.datetime, dict[str, int]] = {}
+        slots: defaultdict[dt.datetime, Counter[str]] = defaultdict(Counter)
         for minute, emoji, n in minutes:
-            slot = first + (minute - first) // width * width
-            slots.setdefault(slot, {}).setdefault(emoji, 0)
-            slots[slot][emoji] += n
+            slots[first + (minute - first) // width * width][emoji] += n
         times = sorted(slots)
         busiest = max(times, key=lambda t: sum(slots[t].values()))
         self.progress("charts")
