@@ -24,14 +24,15 @@ async def add(
     """Add one second's counts to their minute; returns the room's totals afterwards."""
     minute = minute_of(when)
     insert = dialect_insert(conn, reaction_counts)
-    for emoji, n in counts.items():
-        statement = insert.values(
-            event_id=event_id, room=room, minute=minute, emoji=emoji, count=n
-        ).on_conflict_do_update(
-            index_elements=["event_id", "room", "minute", "emoji"],
-            set_={"count": reaction_counts.c.count + insert.excluded.count},
-        )
-        await conn.execute(statement)
+    rows = [
+        {"event_id": event_id, "room": room, "minute": minute, "emoji": emoji, "count": n}
+        for emoji, n in counts.items()
+    ]
+    statement = insert.values(rows).on_conflict_do_update(  # one statement for every emoji
+        index_elements=["event_id", "room", "minute", "emoji"],
+        set_={"count": reaction_counts.c.count + insert.excluded.count},
+    )
+    await conn.execute(statement)
     return await totals(conn, event_id, room)
 
 
